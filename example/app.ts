@@ -1,0 +1,37 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+
+/**
+ * The example app: the routes of PropelAuth's backend guides, guarded by this
+ * plugin. Built by a function so tests can run it with `inject`.
+ */
+export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify(server)
+  await app.register(propelAuth, auth)
+
+  app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
+    return { user_id: request.user!.userId }
+  })
+
+  app.get('/api/whoami_optional', { onRequest: app.auth.optionalUser }, async (request) => {
+    return request.user === null ? { user_id: null } : { user_id: request.user.userId }
+  })
+
+  app.get('/api/org/:orgId/check', { onRequest: app.auth.requireOrgMember() }, async (request) => {
+    return { message: `You are a member of ${request.org!.orgName}` }
+  })
+
+  app.get('/api/org/:orgId/admin_only', { onRequest: app.auth.requireOrgMemberWithExactRole('Admin') }, async (request) => {
+    return { message: `You are an Admin of ${request.org!.orgName}` }
+  })
+
+  app.get('/api/org/:orgId/admin_or_owner', { onRequest: app.auth.requireOrgMemberWithMinimumRole('Admin') }, async (request) => {
+    return { message: `You are at least an Admin of ${request.org!.orgName}` }
+  })
+
+  app.get('/api/org/:orgId/billing', { onRequest: app.auth.requireOrgMemberWithPermission('can_view_billing') }, async (request) => {
+    return { message: `You can view the billing of ${request.org!.orgName}` }
+  })
+
+  return app
+}

@@ -1,0 +1,57 @@
+// `npm start`: runs the example app. With PROPELAUTH_AUTH_URL and
+// PROPELAUTH_API_KEY set it uses your real PropelAuth project; without them it
+// starts the PropelAuth stand-in with seeded users and prints curl lines with
+// fresh tokens, so you can see 200, 401 and 403 at once, with no account.
+import { startStandIn, type StandIn } from '../lib/testing/index.js'
+import { buildApp } from './app.js'
+
+const port = Number(process.env.PORT ?? 3000)
+const host = process.env.HOST ?? '127.0.0.1'
+const authUrl = process.env.PROPELAUTH_AUTH_URL
+const apiKey = process.env.PROPELAUTH_API_KEY
+
+let standIn: StandIn | undefined
+let options
+if (authUrl !== undefined && apiKey !== undefined) {
+  options = { authUrl, apiKey }
+} else {
+  standIn = await startStandIn({ port: Number(process.env.STANDIN_PORT ?? 0) })
+  options = standIn.pluginOptions
+}
+
+const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+app.addHook('onClose', async () => { await standIn?.close() })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
+}
+await app.listen({ port, host })
+const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
+
+if (standIn === undefined) {
+  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\n`)
+} else {
+  const acme = [...standIn.state.orgs.values()][0]
+  const line = (label: string, token: string, path: string): string =>
+    `  # ${label}\n  curl -i ${base}${path} -H "Authorization: Bearer ${token}"\n`
+  const lines: string[] = []
+  for (const email of ['owner@acme.test', 'admin@acme.test', 'member@acme.test', 'outsider@example.test']) {
+    const user = standIn.state.findUserByEmail(email)!
+    const role = acme.members.get(user.userId)?.role ?? 'no org'
+    const token = await standIn.createAccessToken(email, { durationInMinutes: 60 })
+    lines.push(line(`${user.firstName} (${email}, ${role}) — /whoami: 200`, token, '/api/whoami'))
+    lines.push(line(`${user.firstName} on /admin_or_owner: ${role === 'Owner' || role === 'Admin' ? '200' : '403'}`, token, `/api/org/${acme.orgId}/admin_or_owner`))
+  }
+  console.log([
+    '',
+    `Example app on ${base}, with a local PropelAuth stand-in at ${standIn.apiBaseUrl} (no account needed).`,
+    'Set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY to use your real PropelAuth project instead.',
+    '',
+    `Org "${acme.name}" has id ${acme.orgId}. Tokens below are valid for 60 minutes:`,
+    '',
+    '  # no token — 401',
+    `  curl -i ${base}/api/whoami`,
+    '',
+    ...lines,
+    ''
+  ].join('\n'))
+}

@@ -1,0 +1,205 @@
+import { InvalidOptionError } from './errors.js'
+
+export const DEFAULT_API_BASE_URL = 'https://propelauth-api.com'
+export const DEFAULT_CACHE_MAX = 1000
+export const DEFAULT_TIMEOUT_MS = 10_000
+export const DEFAULT_RETRIES = 2
+export const DEFAULT_KEY_REFRESH_COOLDOWN_S = 60
+
+/** The verification key and issuer, as shown on PropelAuth's Backend Integration page. */
+export interface TokenVerificationMetadata {
+  /** RSA public key, SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
+  verifierKey: string
+  /** Expected `iss` claim; defaults to the origin of `authUrl`. */
+  issuer?: string
+}
+
+export interface OpenApiOptions {
+  /** Name of the bearer security scheme in `components.securitySchemes`. Default `propelauth`. */
+  securitySchemeName?: string
+  /** Add `security`, 401/403 responses and a description to routes that use the guards. Default `true`. */
+  annotateRoutes?: boolean
+}
+
+export interface FastifyPropelAuthOptions {
+  /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. */
+  authUrl: string
+  /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. */
+  apiKey?: string
+  /** Skip fetching the verification key (serverless, air-gapped, tests). */
+  tokenVerificationMetadata?: TokenVerificationMetadata
+  /** Where backend API calls go. Default `https://propelauth-api.com`. */
+  apiBaseUrl?: string
+  /** Name of the instance decorator. Default `auth`. */
+  decorator?: string
+  /** Seconds of leeway on `exp` and `nbf`. Default 0, as PropelAuth's Node library. */
+  clockTolerance?: number
+  /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
+  cache?: false | { max?: number }
+  /** Milliseconds before one backend call (the key fetch included) is abandoned. Default 10000. */
+  timeout?: number
+  /** Extra attempts for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
+  retries?: number
+  /** Seconds between two refetches of the key after a signature failure (key rotation). Default 60. */
+  keyRefreshCooldown?: number
+  /** Security scheme and route annotation for @fastify/swagger; `false` turns annotation off. */
+  openapi?: boolean | OpenApiOptions
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  authUrl: string
+  /** Expected `iss`: the configured issuer, else the auth URL's origin. */
+  issuer: string
+  /** Sent as `X-Propelauth-url`: the auth URL's hostname without port, as PropelAuth's Node library sends it. */
+  authHostname: string
+  apiKey: string | undefined
+  verifierKeyPem: string | undefined
+  apiBaseUrl: string
+  decorator: string
+  clockTolerance: number
+  cacheMax: number
+  timeout: number
+  retries: number
+  keyRefreshCooldown: number
+  openapi: { enabled: boolean, securitySchemeName: string }
+}
+
+const KNOWN_OPTIONS = new Set([
+  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'clockTolerance',
+  'cache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
+])
+
+function invalid (message: string): never {
+  throw new InvalidOptionError(message)
+}
+
+/** Describes a value for an error message without ever printing a secret. */
+function describe (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value)
+  return typeof value === 'object' ? 'an object' : String(value)
+}
+
+function parseHttpUrl (name: string, value: unknown, example: string): URL {
+  if (typeof value !== 'string' || value.trim() === '') {
+    invalid(`option \`${name}\` is required: the URL of ${example} (got ${describe(value)})`)
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    invalid(`option \`${name}\` must be an absolute URL such as ${example} (got ${describe(value)})`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    invalid(`option \`${name}\` must be an http or https URL (got ${describe(value)})`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    invalid(`option \`${name}\` must not contain credentials`)
+  }
+  return url
+}
+
+function nonNegativeNumber (name: string, value: unknown, fallback: number, unit: string, integer = false): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    invalid(`option \`${name}\` must be a ${integer ? 'whole' : 'finite'} number of ${unit}, 0 or more (got ${describe(value)})`)
+  }
+  return value
+}
+
+function resolveCache (value: unknown): number {
+  if (value === undefined || value === true) return DEFAULT_CACHE_MAX
+  if (value === false) return 0
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`cache\` must be false or { max: <entries> } (got ${describe(value)})`)
+  }
+  const max = (value as { max?: unknown }).max
+  if (max === undefined) return DEFAULT_CACHE_MAX
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+    invalid(`option \`cache.max\` must be a whole number of entries, 1 or more; use cache: false to turn the cache off (got ${describe(max)})`)
+  }
+  return max
+}
+
+function resolveOpenApi (value: unknown): ResolvedOptions['openapi'] {
+  if (value === undefined || value === true) return { enabled: true, securitySchemeName: 'propelauth' }
+  if (value === false) return { enabled: false, securitySchemeName: 'propelauth' }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`openapi\` must be a boolean or { securitySchemeName, annotateRoutes } (got ${describe(value)})`)
+  }
+  const { securitySchemeName = 'propelauth', annotateRoutes = true } = value as OpenApiOptions
+  if (typeof securitySchemeName !== 'string' || !/^[\w.-]+$/.test(securitySchemeName)) {
+    invalid(`option \`openapi.securitySchemeName\` must match /^[\\w.-]+$/ (got ${describe(securitySchemeName)})`)
+  }
+  if (typeof annotateRoutes !== 'boolean') {
+    invalid(`option \`openapi.annotateRoutes\` must be a boolean (got ${describe(annotateRoutes)})`)
+  }
+  return { enabled: annotateRoutes, securitySchemeName }
+}
+
+/** Validates the options given to `register` and fills in defaults; throws FST_PROPELAUTH_INVALID_OPTION. */
+export function resolveOptions (options: unknown): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    invalid('options must be an object such as { authUrl, apiKey }')
+  }
+  const opts = options as Record<string, unknown>
+  for (const key of Object.keys(opts)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      invalid(`unknown option \`${key}\`; known options are ${[...KNOWN_OPTIONS].join(', ')}`)
+    }
+  }
+
+  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com')
+
+  const apiKey = opts.apiKey
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+    invalid('option `apiKey` must be a non-empty string: the key from PropelAuth\'s Backend Integration page')
+  }
+
+  let verifierKeyPem: string | undefined
+  let issuer = authUrl.origin
+  const metadata = opts.tokenVerificationMetadata
+  if (metadata !== undefined) {
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      invalid('option `tokenVerificationMetadata` must be { verifierKey, issuer }')
+    }
+    const { verifierKey, issuer: configuredIssuer } = metadata as Record<string, unknown>
+    if (typeof verifierKey !== 'string' || !verifierKey.includes('-----BEGIN')) {
+      invalid('option `tokenVerificationMetadata.verifierKey` must be the PEM public key from PropelAuth\'s Backend Integration page ("-----BEGIN PUBLIC KEY-----…")')
+    }
+    if (configuredIssuer !== undefined) {
+      if (typeof configuredIssuer !== 'string' || configuredIssuer === '') {
+        invalid(`option \`tokenVerificationMetadata.issuer\` must be a non-empty string such as https://auth.example.com (got ${describe(configuredIssuer)})`)
+      }
+      issuer = configuredIssuer
+    }
+    verifierKeyPem = verifierKey
+  } else if (apiKey === undefined) {
+    invalid('option `apiKey` is required to fetch the token verification key; pass it, or pass `tokenVerificationMetadata` to skip the fetch')
+  }
+
+  const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com')
+
+  const decorator = opts.decorator ?? 'auth'
+  if (typeof decorator !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(decorator)) {
+    invalid(`option \`decorator\` must be a JavaScript identifier such as "propelAuth" (got ${describe(decorator)})`)
+  }
+
+  return {
+    authUrl: authUrl.href,
+    issuer,
+    authHostname: authUrl.hostname,
+    apiKey: apiKey as string | undefined,
+    verifierKeyPem,
+    apiBaseUrl: apiBaseUrl.origin + apiBaseUrl.pathname.replace(/\/+$/, ''),
+    decorator,
+    clockTolerance: nonNegativeNumber('clockTolerance', opts.clockTolerance, 0, 'seconds'),
+    cacheMax: resolveCache(opts.cache),
+    timeout: nonNegativeNumber('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', true) || DEFAULT_TIMEOUT_MS,
+    retries: nonNegativeNumber('retries', opts.retries, DEFAULT_RETRIES, 'attempts', true),
+    keyRefreshCooldown: nonNegativeNumber('keyRefreshCooldown', opts.keyRefreshCooldown, DEFAULT_KEY_REFRESH_COOLDOWN_S, 'seconds'),
+    openapi: resolveOpenApi(opts.openapi)
+  }
+}

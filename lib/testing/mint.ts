@@ -1,0 +1,141 @@
+import { generateKeyPair, randomUUID, type KeyObject } from 'node:crypto'
+import { promisify } from 'node:util'
+import { SignJWT } from 'jose'
+import type { AccessTokenClaims, LoginMethodClaims, OrgMemberInfoClaims, OrgRoleStructureWire } from '../claims.js'
+
+const generateKeyPairAsync = promisify(generateKeyPair)
+
+/** PropelAuth's default roles, highest first: each role inherits the ones below it. */
+export const DEFAULT_ROLE_HIERARCHY: readonly string[] = ['Owner', 'Admin', 'Member']
+
+export interface TestKeyPair {
+  privateKey: KeyObject
+  /** SPKI PEM, the form PropelAuth serves as `verifier_key_pem`. */
+  publicKeyPem: string
+}
+
+/** A fresh 2048-bit RSA key pair, as PropelAuth uses for RS256. */
+export async function createTestKeyPair (): Promise<TestKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048, publicExponent: 0x10001 })
+  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+}
+
+export interface TestOrgMembership {
+  orgId: string
+  orgName: string
+  /** Defaults to the name lower-cased with spaces as dashes. */
+  urlSafeOrgName?: string
+  /** The user's assigned role. */
+  role: string
+  /** Multi-role orgs: roles held besides `role`. */
+  additionalRoles?: string[]
+  roleStructure?: OrgRoleStructureWire
+  /** Defaults to `role` and every role below it in the hierarchy (single-role orgs). */
+  inheritedRoles?: string[]
+  /** Defaults to the permissions of the held roles, from `rolePermissions`. */
+  permissions?: string[]
+  metadata?: Record<string, unknown>
+  legacyOrgId?: string
+}
+
+export interface MintAccessTokenOptions {
+  /** Defaults to a random UUID. */
+  userId?: string
+  email?: string
+  firstName?: string
+  lastName?: string
+  username?: string
+  properties?: Record<string, unknown>
+  metadata?: Record<string, unknown>
+  legacyUserId?: string
+  impersonatorUserId?: string
+  loginMethod?: LoginMethodClaims
+  orgs?: TestOrgMembership[]
+  /** Mints an active-org token (`org_member_info`) for this org, which must be in `orgs`. */
+  activeOrgId?: string
+  /** Seconds until `exp`; negative for an expired token. Default 1800 (30 minutes). */
+  expiresIn?: number
+  /** `iat` in epoch seconds. Default now. */
+  issuedAt?: number
+  /** `nbf` in epoch seconds; not set by default, as PropelAuth does not set it. */
+  notBefore?: number
+  /** Raw claims merged last, to build unusual tokens for negative tests (`undefined` removes a claim). */
+  claims?: Record<string, unknown>
+}
+
+export interface RoleModel {
+  /** Roles highest first. */
+  roleHierarchy: readonly string[]
+  /** Permissions granted by each role. */
+  rolePermissions: Readonly<Record<string, readonly string[]>>
+}
+
+export function urlSafeName (name: string): string {
+  return name.toLowerCase().replaceAll(' ', '-')
+}
+
+/** Builds the claims PropelAuth puts in a token for one org membership. */
+export function orgMemberInfoClaims (membership: TestOrgMembership, roles: RoleModel): OrgMemberInfoClaims {
+  const structure = membership.roleStructure ?? 'single_role_in_hierarchy'
+  const additionalRoles = membership.additionalRoles ?? []
+  let inherited = membership.inheritedRoles
+  if (inherited === undefined) {
+    const index = roles.roleHierarchy.indexOf(membership.role)
+    inherited = structure === 'multi_role' || index === -1
+      ? [membership.role, ...additionalRoles]
+      : roles.roleHierarchy.slice(index)
+  }
+  const held = structure === 'multi_role' ? [membership.role, ...additionalRoles] : inherited
+  const permissions = membership.permissions ?? [...new Set(held.flatMap((role) => roles.rolePermissions[role] ?? []))]
+  const claims: OrgMemberInfoClaims = {
+    org_id: membership.orgId,
+    org_name: membership.orgName,
+    url_safe_org_name: membership.urlSafeOrgName ?? urlSafeName(membership.orgName),
+    org_metadata: membership.metadata ?? {},
+    user_role: membership.role,
+    inherited_user_roles_plus_current_role: inherited,
+    user_permissions: permissions,
+    org_role_structure: structure,
+    additional_roles: additionalRoles
+  }
+  if (membership.legacyOrgId !== undefined) claims.legacy_org_id = membership.legacyOrgId
+  return claims
+}
+
+/** Builds the full claim set of a PropelAuth access token. */
+export function accessTokenClaims (options: MintAccessTokenOptions, issuer: string, roles: RoleModel, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  const iat = options.issuedAt ?? nowSeconds
+  const claims: Record<string, unknown> = {
+    user_id: options.userId ?? randomUUID(),
+    iss: issuer,
+    iat,
+    exp: iat + (options.expiresIn ?? 1800)
+  }
+  const optional: Array<[keyof AccessTokenClaims & string, unknown]> = [
+    ['email', options.email], ['first_name', options.firstName], ['last_name', options.lastName],
+    ['username', options.username], ['properties', options.properties], ['metadata', options.metadata],
+    ['legacy_user_id', options.legacyUserId], ['impersonator_user_id', options.impersonatorUserId],
+    ['login_method', options.loginMethod], ['nbf', options.notBefore]
+  ]
+  for (const [name, value] of optional) {
+    if (value !== undefined) claims[name] = value
+  }
+  const orgs = (options.orgs ?? []).map((membership) => orgMemberInfoClaims(membership, roles))
+  if (options.activeOrgId !== undefined) {
+    const active = orgs.find((org) => org.org_id === options.activeOrgId)
+    if (active === undefined) throw new Error(`mintAccessToken: activeOrgId ${options.activeOrgId} is not one of the user's orgs`)
+    claims.org_member_info = active
+  } else {
+    claims.org_id_to_org_member_info = Object.fromEntries(orgs.map((org) => [org.org_id, org]))
+  }
+  for (const [name, value] of Object.entries(options.claims ?? {})) {
+    if (value === undefined) delete claims[name]
+    else claims[name] = value
+  }
+  return claims
+}
+
+/** Signs claims as PropelAuth does: RS256, compact JWS. */
+export async function signClaims (claims: Record<string, unknown>, privateKey: KeyObject): Promise<string> {
+  return await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey)
+}
