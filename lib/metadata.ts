@@ -1,12 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { InvalidVerifierKeyError, MetadataFetchError } from './errors.js'
 import type { Transport } from './api/transport.js'
+import { readVerifierKey } from './verifier-key.js'
 
 export const METADATA_PATH = '/api/v1/token_verification_metadata'
-
-/** RS256 keys shorter than this are refused, as jose (and so PropelAuth's Node library) does. */
-const MIN_MODULUS_BITS = 2048
 
 /**
  * Imports PropelAuth's verifier key. Only an RSA public key in SPKI PEM form is
@@ -14,26 +12,15 @@ const MIN_MODULUS_BITS = 2048
  * reused for every verification.
  */
 export function importVerifierKey (pem: unknown, source: string): KeyObject {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN PUBLIC KEY-----')) {
-    const hint = typeof pem === 'string' && pem.includes('-----BEGIN RSA PUBLIC KEY-----')
-      ? ' It is a PKCS#1 "RSA PUBLIC KEY"; convert it with `openssl rsa -RSAPublicKey_in -pubout`.'
-      : ''
-    throw new InvalidVerifierKeyError(`the verifier key from ${source} is not an SPKI PEM public key ("-----BEGIN PUBLIC KEY-----").${hint}`)
-  }
-  let key: KeyObject
-  try {
-    key = createPublicKey({ key: pem, format: 'pem' })
-  } catch {
-    throw new InvalidVerifierKeyError(`the verifier key from ${source} is not a readable PEM public key`)
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new InvalidVerifierKeyError(`the verifier key from ${source} is a ${key.asymmetricKeyType ?? 'non-RSA'} key; PropelAuth signs with RSA (RS256)`)
-  }
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
-  if (bits < MIN_MODULUS_BITS) {
-    throw new InvalidVerifierKeyError(`the verifier key from ${source} is a ${bits}-bit RSA key; RS256 needs at least ${MIN_MODULUS_BITS} bits`)
-  }
+  const key = readVerifierKey(pem)
+  if (typeof key === 'string') throw new InvalidVerifierKeyError(`the verifier key from ${source} ${key}`)
   return key
+}
+
+/** The reason of a transport error, without the "fastify-propelauth:" prefix its message already carries. */
+function reasonOf (error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/^fastify-propelauth: /, '')
 }
 
 /**
@@ -47,7 +34,7 @@ export async function fetchVerifierKeyPem (transport: Transport, authHostname: s
   try {
     response = await transport.request({ method: 'GET', path: METADATA_PATH, retry: true })
   } catch (error) {
-    throw new MetadataFetchError(`${(error as Error).message}. Check that ${transport.apiBaseUrl} is reachable.`, { cause: error })
+    throw new MetadataFetchError(`${reasonOf(error)}. Check that ${transport.apiBaseUrl} is reachable (options \`apiBaseUrl\`, \`timeout\`, \`retries\`).`, { cause: error })
   }
   switch (response.status) {
     case 200:
@@ -57,9 +44,11 @@ export async function fetchVerifierKeyPem (transport: Transport, authHostname: s
     case 404:
       throw new MetadataFetchError(`${where} answered 404: PropelAuth does not know this auth URL. Check the \`authUrl\` option.`)
     case 429:
-      throw new MetadataFetchError(`${where} answered 429: rate limited, still after retrying. Try again later.`)
+      throw new MetadataFetchError(`${where} answered 429: PropelAuth is rate limiting this API key. Try again later.`)
     default:
-      throw new MetadataFetchError(`${where} answered ${response.status}${response.status >= 500 ? ', still after retrying' : ''}.`)
+      throw new MetadataFetchError(response.status >= 500
+        ? `${where} answered ${response.status}: PropelAuth's backend is failing. Try again later; the \`retries\` option sets how often it is retried.`
+        : `${where} answered ${response.status}. Check the \`authUrl\` and \`apiBaseUrl\` options.`)
   }
   let pem: unknown
   try {

@@ -1,9 +1,14 @@
 import { InvalidOptionError } from './errors.js'
+import { readVerifierKey } from './verifier-key.js'
 
 export const DEFAULT_API_BASE_URL = 'https://propelauth-api.com'
 export const DEFAULT_CACHE_MAX = 1000
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_RETRIES = 2
+/** Retries are bounded: a boot (or an API call) must not wait on PropelAuth for minutes. */
+export const MAX_RETRIES = 10
+/** The longest delay Node's timers accept; AbortSignal.timeout fires at once beyond it. */
+export const MAX_TIMEOUT_MS = 2_147_483_647
 export const DEFAULT_KEY_REFRESH_COOLDOWN_S = 60
 
 /** The verification key and issuer, as shown on PropelAuth's Backend Integration page. */
@@ -36,9 +41,9 @@ export interface FastifyPropelAuthOptions {
   clockTolerance?: number
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
   cache?: false | { max?: number }
-  /** Milliseconds before one backend call (the key fetch included) is abandoned. Default 10000. */
+  /** Milliseconds before one attempt of a backend call (the key fetch included) is abandoned; 1 or more. Default 10000. */
   timeout?: number
-  /** Extra attempts for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
+  /** Extra attempts (0 to 10) for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
   retries?: number
   /** Seconds between two refetches of the key after a signature failure (key rotation). Default 60. */
   keyRefreshCooldown?: number
@@ -74,37 +79,60 @@ function invalid (message: string): never {
   throw new InvalidOptionError(message)
 }
 
-/** Describes a value for an error message without ever printing a secret. */
-function describe (value: unknown): string {
+/**
+ * Describes a value for an error message without ever printing a secret: a
+ * string that contains the API key (say, the key pasted into `authUrl` by
+ * mistake) is not shown, nor is a long string.
+ */
+function describe (value: unknown, secret?: string): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value)
+  if (typeof value === 'string') {
+    if (secret !== undefined && secret !== '' && value.includes(secret)) return 'a string that contains the `apiKey`'
+    return value.length > 60 ? 'a long string' : JSON.stringify(value)
+  }
   return typeof value === 'object' ? 'an object' : String(value)
 }
 
-function parseHttpUrl (name: string, value: unknown, example: string): URL {
+function parseHttpUrl (name: string, value: unknown, example: string, secret: string | undefined): URL {
   if (typeof value !== 'string' || value.trim() === '') {
-    invalid(`option \`${name}\` is required: the URL of ${example} (got ${describe(value)})`)
+    invalid(`option \`${name}\` is required: the URL of ${example} (got ${describe(value, secret)})`)
   }
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    invalid(`option \`${name}\` must be an absolute URL such as ${example} (got ${describe(value)})`)
+    invalid(`option \`${name}\` must be an absolute URL such as ${example} (got ${describe(value, secret)})`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    invalid(`option \`${name}\` must be an http or https URL (got ${describe(value)})`)
-  }
+  // Checked first, so that no later message prints the credentials.
   if (url.username !== '' || url.password !== '') {
     invalid(`option \`${name}\` must not contain credentials`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    invalid(`option \`${name}\` must be an http or https URL such as ${example} (got ${describe(value, secret)})`)
   }
   return url
 }
 
-function nonNegativeNumber (name: string, value: unknown, fallback: number, unit: string, integer = false): number {
+/** Refuses members a nested option object does not have, so a typo is not silently ignored. */
+function onlyKnownKeys (name: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) invalid(`unknown option \`${name}.${key}\`; ${name} takes ${known.join(', ')}`)
+  }
+}
+
+function wholeNumberInRange (name: string, value: unknown, fallback: number, unit: string, min: number, max: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    invalid(`option \`${name}\` must be a ${integer ? 'whole' : 'finite'} number of ${unit}, 0 or more (got ${describe(value)})`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalid(`option \`${name}\` must be a whole number of ${unit} from ${min} to ${max} (got ${describe(value)})`)
+  }
+  return value
+}
+
+function nonNegativeNumber (name: string, value: unknown, fallback: number, unit: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    invalid(`option \`${name}\` must be a finite number of ${unit}, 0 or more (got ${describe(value)})`)
   }
   return value
 }
@@ -115,6 +143,7 @@ function resolveCache (value: unknown): number {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     invalid(`option \`cache\` must be false or { max: <entries> } (got ${describe(value)})`)
   }
+  onlyKnownKeys('cache', value, ['max'])
   const max = (value as { max?: unknown }).max
   if (max === undefined) return DEFAULT_CACHE_MAX
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
@@ -123,7 +152,7 @@ function resolveCache (value: unknown): number {
   return max
 }
 
-function resolveOpenApi (value: unknown): ResolvedOptions['openapi'] {
+function resolveOpenApi (value: unknown, secret: string | undefined): ResolvedOptions['openapi'] {
   if (value === undefined || value === true) return { enabled: true, securitySchemeName: 'propelauth' }
   if (value === false) return { enabled: false, securitySchemeName: 'propelauth' }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -131,7 +160,7 @@ function resolveOpenApi (value: unknown): ResolvedOptions['openapi'] {
   }
   const { securitySchemeName = 'propelauth', annotateRoutes = true } = value as OpenApiOptions
   if (typeof securitySchemeName !== 'string' || !/^[\w.-]+$/.test(securitySchemeName)) {
-    invalid(`option \`openapi.securitySchemeName\` must match /^[\\w.-]+$/ (got ${describe(securitySchemeName)})`)
+    invalid(`option \`openapi.securitySchemeName\` must match /^[\\w.-]+$/ (got ${describe(securitySchemeName, secret)})`)
   }
   if (typeof annotateRoutes !== 'boolean') {
     invalid(`option \`openapi.annotateRoutes\` must be a boolean (got ${describe(annotateRoutes)})`)
@@ -151,12 +180,22 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     }
   }
 
-  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com')
-
-  const apiKey = opts.apiKey
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+  // Read first: every message below is built so that it never contains this value.
+  const rawApiKey = opts.apiKey
+  if (rawApiKey !== undefined && (typeof rawApiKey !== 'string' || rawApiKey.trim() === '')) {
     invalid('option `apiKey` must be a non-empty string: the key from PropelAuth\'s Backend Integration page')
   }
+  // Surrounding whitespace (a key read from a file ends with a newline) is dropped,
+  // as fetch would drop it from the header. Anything else that cannot go into an
+  // HTTP header would make every call fail later with a bare "invalid
+  // authorization header"; say so now instead.
+  const apiKey = (rawApiKey as string | undefined)?.trim()
+  if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
+    invalid('option `apiKey` must be printable ASCII with no inner spaces or control characters; check what was copied along with the key')
+  }
+  const secret = apiKey
+
+  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com', secret)
 
   let verifierKeyPem: string | undefined
   let issuer = authUrl.origin
@@ -165,13 +204,18 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
       invalid('option `tokenVerificationMetadata` must be { verifierKey, issuer }')
     }
+    onlyKnownKeys('tokenVerificationMetadata', metadata, ['verifierKey', 'issuer'])
     const { verifierKey, issuer: configuredIssuer } = metadata as Record<string, unknown>
     if (typeof verifierKey !== 'string' || !verifierKey.includes('-----BEGIN')) {
       invalid('option `tokenVerificationMetadata.verifierKey` must be the PEM public key from PropelAuth\'s Backend Integration page ("-----BEGIN PUBLIC KEY-----…")')
     }
+    // Imported here too (index.ts imports it again, cheaply) so that a wrong key is
+    // reported as the wrong option it is, before anything else happens.
+    const problem = readVerifierKey(verifierKey)
+    if (typeof problem === 'string') invalid(`option \`tokenVerificationMetadata.verifierKey\` ${problem}`)
     if (configuredIssuer !== undefined) {
       if (typeof configuredIssuer !== 'string' || configuredIssuer === '') {
-        invalid(`option \`tokenVerificationMetadata.issuer\` must be a non-empty string such as https://auth.example.com (got ${describe(configuredIssuer)})`)
+        invalid(`option \`tokenVerificationMetadata.issuer\` must be a non-empty string such as https://auth.example.com (got ${describe(configuredIssuer, secret)})`)
       }
       issuer = configuredIssuer
     }
@@ -180,26 +224,27 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     invalid('option `apiKey` is required to fetch the token verification key; pass it, or pass `tokenVerificationMetadata` to skip the fetch')
   }
 
-  const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com')
+  const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', secret)
 
   const decorator = opts.decorator ?? 'auth'
   if (typeof decorator !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(decorator)) {
-    invalid(`option \`decorator\` must be a JavaScript identifier such as "propelAuth" (got ${describe(decorator)})`)
+    invalid(`option \`decorator\` must be a JavaScript identifier such as "propelAuth" (got ${describe(decorator, secret)})`)
   }
 
   return {
     authUrl: authUrl.href,
     issuer,
     authHostname: authUrl.hostname,
-    apiKey: apiKey as string | undefined,
+    apiKey,
     verifierKeyPem,
     apiBaseUrl: apiBaseUrl.origin + apiBaseUrl.pathname.replace(/\/+$/, ''),
     decorator,
     clockTolerance: nonNegativeNumber('clockTolerance', opts.clockTolerance, 0, 'seconds'),
     cacheMax: resolveCache(opts.cache),
-    timeout: nonNegativeNumber('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', true) || DEFAULT_TIMEOUT_MS,
-    retries: nonNegativeNumber('retries', opts.retries, DEFAULT_RETRIES, 'attempts', true),
+    // 0 is refused rather than read as "no timeout" or "the default": a key fetch with no time limit could hang a boot.
+    timeout: wholeNumberInRange('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', 1, MAX_TIMEOUT_MS),
+    retries: wholeNumberInRange('retries', opts.retries, DEFAULT_RETRIES, 'attempts', 0, MAX_RETRIES),
     keyRefreshCooldown: nonNegativeNumber('keyRefreshCooldown', opts.keyRefreshCooldown, DEFAULT_KEY_REFRESH_COOLDOWN_S, 'seconds'),
-    openapi: resolveOpenApi(opts.openapi)
+    openapi: resolveOpenApi(opts.openapi, secret)
   }
 }

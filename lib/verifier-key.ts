@@ -1,0 +1,34 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+
+/** RS256 keys shorter than this are refused, as jose (and so PropelAuth's Node library) does. */
+export const MIN_MODULUS_BITS = 2048
+
+/**
+ * Reads PropelAuth's verifier key: an RSA public key of at least 2048 bits in
+ * SPKI PEM form, as PropelAuth's Node library requires. Returns the key, or a
+ * sentence (to follow "the verifier key from …") saying what is wrong with it.
+ * Shared by option validation (a key given in `tokenVerificationMetadata`) and
+ * the key fetch, so both refuse the same keys with the same words.
+ */
+export function readVerifierKey (pem: unknown): KeyObject | string {
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN PUBLIC KEY-----')) {
+    const hint = typeof pem === 'string' && pem.includes('-----BEGIN RSA PUBLIC KEY-----')
+      ? ' It is a PKCS#1 "RSA PUBLIC KEY"; convert it with `openssl rsa -RSAPublicKey_in -pubout`.'
+      : ''
+    return `is not an SPKI PEM public key ("-----BEGIN PUBLIC KEY-----").${hint}`
+  }
+  let key: KeyObject
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' })
+  } catch {
+    return 'is not a readable PEM public key'
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    return `is a ${key.asymmetricKeyType ?? 'non-RSA'} key; PropelAuth signs with RSA (RS256)`
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
+  if (bits < MIN_MODULUS_BITS) {
+    return `is a ${bits}-bit RSA key; RS256 needs at least ${MIN_MODULUS_BITS} bits`
+  }
+  return key
+}
