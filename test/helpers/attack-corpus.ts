@@ -8,7 +8,8 @@ import { constants, createHmac, createPublicKey, generateKeyPairSync, sign, type
 import { CompactEncrypt, exportJWK } from 'jose'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../../index.js'
-import { accessTokenClaims, createTestAuth, DEFAULT_ROLE_HIERARCHY, type MintAccessTokenOptions, type RoleModel, type TestAuth } from '../../lib/testing/index.js'
+import { accessTokenClaims, DEFAULT_ROLE_HIERARCHY, type MintAccessTokenOptions, type RoleModel } from '../../lib/testing/mint.js'
+import { createTestAuth, type TestAuth } from '../../lib/testing/test-auth.js'
 
 export const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
 export const OTHER_ORG = '9a7b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d'
