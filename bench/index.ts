@@ -1,0 +1,172 @@
+// `npm run bench`: the micro-benchmark, the HTTP benchmark and the memory run,
+// in one go, with the targets of the performance issue checked at the end.
+// Options: --only micro,http,memory   --rounds N (HTTP)   --duration S (HTTP, per run)
+// The report is printed and written to bench/.out/latest.md (and .json).
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
+import { startChild } from './child.js'
+import { createKeys, mintTokens } from './fixtures.js'
+import { runHttp, type HttpResult } from './http.js'
+import type { MemoryResult } from './memory.js'
+import type { MicroResult } from './micro.js'
+import { fixed, medianRatio, table, thousands } from './stats.js'
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'micro,http,memory' },
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '3' },
+    'micro-rounds': { type: 'string', default: '15' }
+  }
+})
+const parts = new Set(args.only.split(','))
+const rounds = Number(args.rounds)
+const duration = Number(args.duration)
+
+/** Tokens rotated through by the uncached HTTP rows: 5× the default cache size, so no request hits. */
+const POOL_SIZE = 5000
+const MEMORY_TOKENS = 100_000
+
+const lines: string[] = []
+function out (text = ''): void {
+  lines.push(text)
+  console.log(text)
+}
+const progress = (text: string): void => { console.error(`[bench] ${text}`) }
+
+function machine (): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const nproc = execFileSync('nproc').toString().trim()
+  return `${new Date().toISOString().slice(0, 10)}, ${nproc} cores (nproc), ${cpu}, Node ${process.version}, load average before the run ${loadavg().map((l) => l.toFixed(2)).join(' ')}`
+}
+
+function microReport (result: MicroResult): void {
+  out(`### Verification of one token, in process (${result.rounds} interleaved rounds, medians; token ${result.tokenBytes} bytes)`)
+  out()
+  out(table(['verifier', 'µs / token', '× floor', 'rate vs floor'], result.candidates.map((c) => [
+    c.name, fixed(c.microseconds, 1), fixed(c.timesFloor), fixed(1 / c.timesFloor)
+  ])))
+  out()
+}
+
+function httpReport (result: HttpResult): void {
+  out(`### HTTP: GET /orgs/:orgId/me → {user_id}, ${result.connections} connections, loopback, ${result.rounds} interleaved rounds of ${result.duration} s (medians)`)
+  out()
+  out(table(['server', 'tokens', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'CPU µs/req', '× bare req/s', '× bare per CPU'], result.rows.map((row) => [
+    row.failures === 0 ? row.name : `${row.name} (${row.failures} FAILED REQUESTS)`,
+    row.tokens === 'same' ? 'same' : `${thousands(result.poolSize)} rotating`,
+    thousands(row.requestsPerSecond), fixed(row.p50), fixed(row.p99), `${fixed(row.serverCpuPercent, 0)}%`,
+    fixed(row.cpuMicrosPerRequest, 1), fixed(row.ratioToBare), fixed(row.cpuNormalisedRatioToBare)
+  ])))
+  out()
+}
+
+function memoryReport (result: MemoryResult): void {
+  out(`### Memory: heap after ${thousands(result.tokens)} distinct valid tokens (after full GC)`)
+  out()
+  out(table(['cache', 'entries at end', 'heap growth MB', 'bytes/request, 2nd half', 'growth by tenth of the run (MB)'], result.configs.map((c) => [
+    c.name, thousands(c.cacheEntries), fixed(c.finalMB - c.baselineMB), fixed(c.bytesPerRequestSecondHalf, 1),
+    c.checkpointsMB.map((mb) => fixed(mb, 1)).join(' ')
+  ])))
+  out()
+}
+
+interface Target { name: string, figure: string, met: boolean }
+
+function targets (micro: MicroResult | undefined, http: HttpResult | undefined, memory: MemoryResult | undefined): Target[] {
+  const list: Target[] = []
+  if (micro !== undefined) {
+    const byName = (prefix: string): MicroResult['candidates'][number] =>
+      micro.candidates.find((c) => c.name.startsWith(prefix)) as MicroResult['candidates'][number]
+    const off = byName('fastify-propelauth, cache: false')
+    const miss = byName('fastify-propelauth, cache miss')
+    const fastJwt = byName('fast-jwt (@fastify/jwt), no cache')
+    list.push({ name: 'uncached verification ≤ 1.25× the node:crypto floor', figure: `${fixed(off.timesFloor)}× (cache: false), ${fixed(miss.timesFloor)}× (cache miss)`, met: off.timesFloor <= 1.25 && miss.timesFloor <= 1.25 })
+    list.push({ name: 'uncached verification faster than fast-jwt', figure: `${fixed(off.microseconds, 1)} µs vs ${fixed(fastJwt.microseconds, 1)} µs`, met: off.timesFloor < fastJwt.timesFloor && miss.timesFloor < fastJwt.timesFloor })
+  }
+  if (http !== undefined) {
+    const row = (kind: string, tokens: string): HttpResult['rows'][number] =>
+      http.rows.find((r) => r.name.includes(kind) && r.tokens === tokens) as HttpResult['rows'][number]
+    const cached = row('requireUser, cached', 'same')
+    const minimumRole = row('MinimumRole', 'same')
+    const uncached = row('requireUser, uncached', 'rotating')
+    const jwt = row('@fastify/jwt without cache', 'rotating')
+    list.push({ name: 'cached route ≥ 0.90 of the bare route (CPU-normalised)', figure: `${fixed(cached.cpuNormalisedRatioToBare)} (raw req/s ${fixed(cached.ratioToBare)})`, met: cached.cpuNormalisedRatioToBare >= 0.9 })
+    const vsJwt = medianRatio(uncached.perRound.requestsPerSecond, jwt.perRound.requestsPerSecond)
+    const vsJwtCpu = medianRatio(uncached.perRound.requestsPerCpuSecond, jwt.perRound.requestsPerCpuSecond)
+    list.push({ name: 'uncached route ahead of @fastify/jwt without cache', figure: `${fixed(vsJwt)}× its req/s, ${fixed(vsJwtCpu)}× per CPU`, met: vsJwt > 1 })
+    const roleCost = medianRatio(minimumRole.perRound.requestsPerCpuSecond, cached.perRound.requestsPerCpuSecond)
+    const roleRps = medianRatio(minimumRole.perRound.requestsPerSecond, cached.perRound.requestsPerSecond)
+    list.push({ name: 'requireOrgMemberWithMinimumRole ≤ 5% over requireUser', figure: `${fixed((1 / roleCost - 1) * 100, 1)}% more CPU per request, ${fixed((1 / roleRps - 1) * 100, 1)}% fewer req/s`, met: 1 / roleCost <= 1.05 })
+  }
+  if (memory !== undefined) {
+    const bounded = memory.configs.every((c) => c.cacheEntries <= c.cacheMax && Math.abs(c.bytesPerRequestSecondHalf) < 64)
+    const figure = memory.configs.map((c) => `${c.name}: +${fixed(c.finalMB - c.baselineMB, 1)} MB`).join(', ')
+    list.push({ name: 'memory bounded by the cache size, no growth per request', figure, met: bounded })
+  }
+  return list
+}
+
+async function main (): Promise<void> {
+  out(`Machine: ${machine()}`)
+  out()
+  let micro: MicroResult | undefined
+  let http: HttpResult | undefined
+  let memory: MemoryResult | undefined
+
+  if (parts.has('micro') || parts.has('http')) {
+    progress(`minting ${POOL_SIZE} tokens (RSA 2048)…`)
+    const keys = createKeys()
+    const tokens = mintTokens(POOL_SIZE, keys.privateKey)
+    if (parts.has('micro')) {
+      progress('micro-benchmark…')
+      const child = await startChild('./micro.ts')
+      try {
+        micro = await child.ask<MicroResult>({ type: 'run', input: { publicKeyPem: keys.publicKeyPem, tokens: tokens.slice(0, 2000), rounds: Number(args['micro-rounds']), msPerRound: 150 } })
+      } finally {
+        await child.close()
+      }
+      microReport(micro)
+    }
+    if (parts.has('http')) {
+      progress(`HTTP benchmark: ${rounds} rounds × 7 servers × ${duration} s…`)
+      http = await runHttp({ publicKeyPem: keys.publicKeyPem, tokens, rounds, duration, connections: 10 }, progress)
+      httpReport(http)
+    }
+  }
+  if (parts.has('memory')) {
+    progress(`memory: ${MEMORY_TOKENS} tokens × 3 configurations…`)
+    const child = await startChild('./memory.ts', ['--expose-gc'])
+    try {
+      memory = await child.ask<MemoryResult>({
+        type: 'run',
+        input: {
+          tokens: MEMORY_TOKENS,
+          configs: [
+            { name: 'default (max 1000)', cacheMax: 1000 },
+            { name: 'max 10000', cacheMax: 10_000 },
+            { name: 'cache: false', cacheMax: 0 }
+          ]
+        }
+      })
+    } finally {
+      await child.close()
+    }
+    memoryReport(memory)
+  }
+
+  out('### Targets')
+  out()
+  out(table(['target', 'measured', 'met'], targets(micro, http, memory).map((t) => [t.name, t.figure, t.met ? 'yes' : 'NO'])))
+  out()
+  out(`Load average after the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+
+  const dir = new URL('./.out/', import.meta.url)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(new URL('latest.md', dir), lines.join('\n') + '\n')
+  writeFileSync(new URL('latest.json', dir), JSON.stringify({ micro, http, memory }, null, 2) + '\n')
+}
+
+await main()

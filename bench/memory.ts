@@ -1,0 +1,110 @@
+// Memory: does the heap stay bounded while a server sees 100,000 distinct valid
+// tokens? Runs in a child process started with --expose-gc, so every reading is
+// taken after a full collection.
+//
+// The route is guarded by the plugin's own verifier and guards (TokenVerifier,
+// createGuards), wired as index.ts wires them. The tokens are signed with a
+// 512-bit RSA key, which the plugin would refuse at registration (it requires
+// 2048 bits), only because signing 100,000 tokens with a 2048-bit key takes over
+// two minutes; the key size changes the time a verification takes, not what is
+// kept in memory.
+import Fastify from 'fastify'
+import { createGuards } from '../lib/guards.js'
+import { TokenVerifier } from '../lib/token.js'
+import { serveParent } from './child.js'
+import { BENCH_ORG_ID, createKeys, ISSUER, mintTokens } from './fixtures.js'
+
+export interface MemoryConfig {
+  name: string
+  /** 0: `cache: false`. */
+  cacheMax: number
+}
+
+export interface MemoryInput {
+  tokens: number
+  configs: MemoryConfig[]
+}
+
+export interface MemoryConfigResult {
+  name: string
+  cacheMax: number
+  /** Heap after start-up and a warm-up, MB. */
+  baselineMB: number
+  /** Heap after every token was sent once, MB. */
+  finalMB: number
+  /** Heap growth over the second half of the run, bytes per request: 0 when nothing accumulates. */
+  bytesPerRequestSecondHalf: number
+  /** Entries in the cache at the end. */
+  cacheEntries: number
+  /** Heap readings (MB above baseline) every tenth of the run. */
+  checkpointsMB: number[]
+}
+
+export interface MemoryResult {
+  tokens: number
+  configs: MemoryConfigResult[]
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+function heapUsed (): number {
+  if (gc === undefined) throw new Error('the memory benchmark needs node --expose-gc')
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
+}
+
+const MB = 2 ** 20
+
+async function measure (config: MemoryConfig, tokens: string[], warmUpToken: string, publicKey: ReturnType<typeof createKeys>['publicKey']): Promise<MemoryConfigResult> {
+  const verifier = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: config.cacheMax })
+  const guards = createGuards(verifier)
+  const app = Fastify({ logger: false })
+  app.decorateRequest('user', null)
+  app.decorateRequest('org', null)
+  app.get('/orgs/:orgId/me', { onRequest: guards.requireUser }, async (request) => ({ user_id: request.user?.userId }))
+  await app.ready()
+  const url = `/orgs/${BENCH_ORG_ID}/me`
+  const send = async (token: string): Promise<void> => {
+    const response = await app.inject({ url, headers: { authorization: `Bearer ${token}` } })
+    if (response.statusCode !== 200) throw new Error(`a valid token got ${response.statusCode}`)
+  }
+
+  for (let i = 0; i < 500; i++) await send(warmUpToken)
+  const baseline = heapUsed()
+  const checkpoints: number[] = []
+  const step = Math.floor(tokens.length / 10)
+  for (let i = 0; i < tokens.length; i++) {
+    await send(tokens[i])
+    if ((i + 1) % step === 0) checkpoints.push(heapUsed())
+  }
+  const final = heapUsed()
+  const half = checkpoints[Math.floor(checkpoints.length / 2) - 1]
+  const result: MemoryConfigResult = {
+    name: config.name,
+    cacheMax: config.cacheMax,
+    baselineMB: baseline / MB,
+    finalMB: final / MB,
+    bytesPerRequestSecondHalf: (final - half) / (tokens.length - step * Math.floor(checkpoints.length / 2)),
+    cacheEntries: verifier.cacheSize,
+    checkpointsMB: checkpoints.map((value) => (value - baseline) / MB)
+  }
+  await app.close()
+  return result
+}
+
+export async function runMemory (input: MemoryInput): Promise<MemoryResult> {
+  const keys = createKeys(512)
+  const tokens = mintTokens(input.tokens + 1, keys.privateKey)
+  const warmUpToken = tokens.pop() as string
+  const configs: MemoryConfigResult[] = []
+  for (const config of input.configs) configs.push(await measure(config, tokens, warmUpToken, keys.publicKey))
+  return { tokens: input.tokens, configs }
+}
+
+if (process.send !== undefined) {
+  serveParent(async (message) => {
+    if (message.type !== 'run') throw new Error(`unknown message ${message.type}`)
+    return await runMemory(message.input as MemoryInput)
+  })
+}

@@ -1,0 +1,156 @@
+// In-process micro-benchmark, run in a child process of its own: one verification
+// of the same realistic token by each candidate, in interleaved rounds.
+//
+// The floor is `crypto.verify('sha256', …)` on the token's signing input with a
+// KeyObject made once: every RS256 verifier has to pay at least that.
+import { verify } from 'node:crypto'
+import { initBaseAuth } from '@propelauth/node'
+import { createVerifier } from 'fast-jwt'
+import { jwtVerify } from 'jose'
+import { Rejection, TokenVerifier } from '../lib/token.js'
+import { serveParent } from './child.js'
+import { ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
+import { median } from './stats.js'
+
+export interface MicroInput {
+  publicKeyPem: string
+  /** Distinct valid tokens; the first is the one every uncached candidate verifies. */
+  tokens: string[]
+  rounds: number
+  /** Wall time each candidate runs per round. */
+  msPerRound: number
+}
+
+export interface MicroCandidateResult {
+  name: string
+  note: string
+  /** Median microseconds per verification over the rounds. */
+  microseconds: number
+  /** Median over rounds of (this candidate's time / the floor's time in the same round). */
+  timesFloor: number
+}
+
+export interface MicroResult {
+  rounds: number
+  tokenBytes: number
+  candidates: MicroCandidateResult[]
+}
+
+interface Candidate {
+  name: string
+  note: string
+  /** Verifies once; returns the verified user id so that the work cannot be optimised away. */
+  run: (i: number) => unknown
+  async: boolean
+}
+
+function userIdOf (value: unknown): string {
+  if (value instanceof Rejection) throw new Error(`rejected: ${value.reason}`)
+  const record = value as { userId?: unknown, user_id?: unknown, payload?: { user_id?: unknown } }
+  const id = record.userId ?? record.user_id ?? record.payload?.user_id
+  if (typeof id !== 'string') throw new Error('no user id in the verification result')
+  return id
+}
+
+async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
+  const publicKey = publicKeyFromPem(input.publicKeyPem)
+  const token = input.tokens[0]
+  const dot = token.lastIndexOf('.')
+  const signingInput = Buffer.from(token.slice(0, dot))
+  const signature = Buffer.from(token.slice(dot + 1), 'base64url')
+
+  const uncached = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 0 })
+  // Cache on (the default size) but every token new: the cost of a miss, hashing and insertion included.
+  const missing = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 })
+  const cached = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 })
+  const fastJwt = createVerifier({ key: input.publicKeyPem, algorithms: ['RS256'], allowedIss: ISSUER })
+  const fastJwtCached = createVerifier({ key: input.publicKeyPem, algorithms: ['RS256'], allowedIss: ISSUER, cache: true })
+  const propelAuth = initBaseAuth({
+    authUrl: AUTH_URL,
+    apiKey: 'bench-not-used',
+    manualTokenVerificationMetadata: { verifierKey: input.publicKeyPem, issuer: ISSUER }
+  })
+  const header = `Bearer ${token}`
+  const pool = input.tokens
+  if (pool.length <= 1000) throw new Error('the cache-miss candidate needs more distinct tokens than the cache holds')
+
+  const candidates: Candidate[] = [
+    { name: 'node:crypto floor', note: 'crypto.verify on the signing input, nothing else', async: false, run: () => verify('sha256', signingInput, publicKey, signature) ? token : undefined },
+    { name: 'fastify-propelauth, cache: false', note: 'TokenVerifier.verifyToken', async: false, run: () => uncached.verifyToken(token) },
+    { name: 'fastify-propelauth, cache miss', note: 'default cache (1000), a new token each call', async: false, run: (i) => missing.verifyToken(pool[i % pool.length]) },
+    { name: 'fast-jwt (@fastify/jwt), no cache', note: 'createVerifier RS256 + allowedIss', async: false, run: () => fastJwt(token) },
+    { name: 'jose 6 jwtVerify', note: 'algorithms RS256 + issuer', async: true, run: async () => await jwtVerify(token, publicKey, { algorithms: ['RS256'], issuer: ISSUER }) },
+    { name: '@propelauth/node validateAccessTokenAndGetUser', note: 'manualTokenVerificationMetadata', async: true, run: async () => await propelAuth.validateAccessTokenAndGetUser(header) },
+    { name: 'fastify-propelauth, cache hit', note: 'same token again', async: false, run: () => cached.verifyToken(token) },
+    { name: 'fast-jwt, cache hit', note: 'cache: true, same token again', async: false, run: () => fastJwtCached(token) }
+  ]
+
+  // Every candidate must really accept the token: a benchmark of an error path measures nothing useful.
+  for (const candidate of candidates) {
+    const result = await candidate.run(0)
+    if (candidate.name !== 'node:crypto floor') userIdOf(result)
+    else if (result !== token) throw new Error('the floor rejected the token')
+  }
+  return candidates
+}
+
+/** Runs `candidate` for about `ms` milliseconds; returns microseconds per call. */
+async function measure (candidate: Candidate, ms: number, offset: number): Promise<{ micros: number, calls: number }> {
+  const deadline = performance.now() + ms
+  let calls = 0
+  const start = performance.now()
+  let now = start
+  // Calls in batches of 50 so that reading the clock costs nothing measurable.
+  while (now < deadline) {
+    if (candidate.async) {
+      for (let j = 0; j < 50; j++) await candidate.run(offset + calls + j)
+    } else {
+      for (let j = 0; j < 50; j++) candidate.run(offset + calls + j)
+    }
+    calls += 50
+    now = performance.now()
+  }
+  return { micros: ((now - start) * 1000) / calls, calls }
+}
+
+export async function runMicro (input: MicroInput): Promise<MicroResult> {
+  const candidates = await buildCandidates(input)
+  const offsets = new Map<string, number>()
+  // Warm-up: let every candidate reach its optimised code before anything counts.
+  for (const candidate of candidates) {
+    const { calls } = await measure(candidate, Math.max(200, input.msPerRound), 1)
+    offsets.set(candidate.name, calls + 1)
+  }
+  const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]))
+  for (let round = 0; round < input.rounds; round++) {
+    // Alternate the order so that no candidate always follows the same one.
+    const order = round % 2 === 0 ? candidates : [...candidates].reverse()
+    for (const candidate of order) {
+      const offset = offsets.get(candidate.name) as number
+      const { micros, calls } = await measure(candidate, input.msPerRound, offset)
+      offsets.set(candidate.name, offset + calls)
+      times.get(candidate.name)?.push(micros)
+    }
+  }
+  const floor = times.get(candidates[0].name) as number[]
+  return {
+    rounds: input.rounds,
+    tokenBytes: Buffer.byteLength(input.tokens[0]),
+    candidates: candidates.map((candidate) => {
+      const series = times.get(candidate.name) as number[]
+      return {
+        name: candidate.name,
+        note: candidate.note,
+        microseconds: median(series),
+        timesFloor: median(series.map((value, i) => value / floor[i]))
+      }
+    })
+  }
+}
+
+if (process.send !== undefined) {
+  serveParent(async (message) => {
+    if (message.type !== 'run') throw new Error(`unknown message ${message.type}`)
+    return await runMicro(message.input as MicroInput)
+  })
+}
