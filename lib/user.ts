@@ -323,6 +323,10 @@ function orgsFromClaims (claims: Record<string, unknown>): { orgs?: Record<strin
     const entry = map[key]
     // The Node library skips empty entries; keep that leniency, it grants nothing.
     if (entry === null || entry === undefined || entry === false) continue
+    // PropelAuth's Python library skips a membership whose role is null (no role
+    // in that org): the user is then not a member of it, and the rest of the
+    // token still counts. Refusing the whole token would lock the user out.
+    if (isPlainObject(entry) && entry.user_role === null) continue
     const org = orgMemberInfoFromClaims(entry)
     if (org.orgId !== key) fail('org_id_to_org_member_info key does not match its org_id')
     orgs[key] = org
