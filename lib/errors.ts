@@ -83,6 +83,14 @@ export const InvalidVerifierKeyError = createError(
   500
 )
 
+// --- OpenAPI (fails `ready`): a guarded route @fastify/swagger cannot document ---
+
+export const OpenApiRegistrationOrderError = createError(
+  'FST_PROPELAUTH_OPENAPI_ORDER',
+  'fastify-propelauth: %s',
+  500
+)
+
 // --- backend transport -----------------------------------------------------------
 
 export const BackendUnreachableError = createError(
@@ -95,6 +103,73 @@ export const MissingApiKeyError = createError(
   'FST_PROPELAUTH_MISSING_API_KEY',
   'fastify-propelauth: the `apiKey` option is required to call the PropelAuth backend API (%s)',
   500
+)
+
+// --- backend API answers (lib/api) ---------------------------------------------------
+// Where PropelAuth's Node library throws a plain `Error`, the API client throws one of
+// these instead, so callers can match on `code`. Statuses that the Node library turns
+// into a named exception (CreateUserException, RateLimitedException, …) keep that
+// class: see lib/api/exceptions.ts. The statusCode is what a route answers if one of
+// these escapes it: the failure is between this server and PropelAuth, not the client's.
+
+/** PropelAuth answered 401: the integration API key (option `apiKey`) is wrong or revoked. */
+export const IntegrationApiKeyRejectedError = createError(
+  'FST_PROPELAUTH_API_KEY_REJECTED',
+  'fastify-propelauth: PropelAuth rejected the integration API key (401 from %s); check the `apiKey` option (Backend Integration page of your PropelAuth project)',
+  500
+)
+
+/** PropelAuth answered 426: the project has no B2B (organizations) support. */
+export const B2bNotEnabledError = createError(
+  'FST_PROPELAUTH_B2B_NOT_ENABLED',
+  'fastify-propelauth: cannot use organizations unless B2B support is enabled; enable it in your PropelAuth dashboard (426 from %s)',
+  500
+)
+
+/** Any other answer the Node library reports as a plain Error; `backendStatus` holds PropelAuth's status. */
+export const BackendResponseError = createError(
+  'FST_PROPELAUTH_BACKEND_ERROR',
+  'fastify-propelauth: %s',
+  502
+)
+
+/** An ID that PropelAuth cannot know (not a UUID), refused before any request is sent. */
+export const InvalidIdError = createError(
+  'FST_PROPELAUTH_INVALID_ID',
+  'fastify-propelauth: %s',
+  400
+)
+
+// --- end-user API key guards (requireApiKey, requireUserOrApiKey) ----------------------
+
+export const MissingCredentialsError = createError(
+  'FST_PROPELAUTH_MISSING_CREDENTIALS',
+  'Missing credentials: send "Authorization: Bearer <%s>"',
+  401
+)
+
+/** PropelAuth said the key is invalid, expired or archived. */
+export const InvalidApiKeyError = createError(
+  'FST_PROPELAUTH_INVALID_API_KEY',
+  'Invalid API key',
+  401
+)
+
+/** PropelAuth rate-limited the validation of this key (too many attempts); `Retry-After` says when to retry. */
+export const ApiKeyRateLimitedError = createError(
+  'FST_PROPELAUTH_API_KEY_RATE_LIMITED',
+  'Too many attempts with this API key; retry later',
+  429
+)
+
+/**
+ * The key could not be checked: PropelAuth unreachable, 5xx, or the integration key
+ * rejected. Not a 401, so that a client with a good key retries instead of discarding it.
+ */
+export const ApiKeyValidationUnavailableError = createError(
+  'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE',
+  'The API key could not be validated right now; retry later',
+  502
 )
 
 /** The failures a token check can end in, each a 401. */

@@ -114,10 +114,12 @@ export class Transport {
     const url = this.url(request.path, request.query, request.emptyQueryMark)
     const init: RequestInit = {
       method: request.method,
+      // Names, case and order as PropelAuth's Node library writes them: fetch keeps
+      // all three on the wire, so requests are byte-identical to the official client's.
       headers: {
-        authorization: `Bearer ${apiKey}`,
-        'x-propelauth-url': this.#options.authHostname,
-        'content-type': 'application/json'
+        Authorization: `Bearer ${apiKey}`,
+        'Content-Type': 'application/json',
+        'X-Propelauth-url': this.#options.authHostname
       },
       body: request.body === undefined ? undefined : JSON.stringify(request.body)
     }
