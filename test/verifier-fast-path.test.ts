@@ -1,0 +1,141 @@
+// The verifier's shortcuts for speed keep its verdicts exact:
+// - the header checks run once per distinct header text, and a header that
+//   differs in any way is checked again in full;
+// - duplicate members are found by comparing member counts of the text and of
+//   the parsed value, which must agree with a direct name-by-name walk.
+import { test } from 'tap'
+import { createHmac, createPublicKey, sign } from 'node:crypto'
+import fc from 'fast-check'
+import { createTestKeyPair } from '../lib/testing/index.js'
+import { hasDuplicateKeys, hasDuplicateMembers } from '../lib/json-duplicates.js'
+import { Rejection, TokenVerifier } from '../lib/token.js'
+import { User } from '../lib/user.js'
+
+const ISSUER = 'https://auth.example.com'
+const NOW = 1_760_000_000
+const keyPair = await createTestKeyPair()
+const publicKey = createPublicKey(keyPair.publicKeyPem)
+
+const b64 = (value: string | Buffer): string => Buffer.from(value).toString('base64url')
+const PROPELAUTH_HEADER = '{"alg":"RS256","typ":"JWT"}'
+
+function signRaw (headerText: string, payloadText: string, how: 'RS256' | 'HS256-with-public-key' = 'RS256'): string {
+  const input = `${b64(headerText)}.${b64(payloadText)}`
+  const signature = how === 'RS256'
+    ? sign('sha256', Buffer.from(input), keyPair.privateKey)
+    : createHmac('sha256', keyPair.publicKeyPem).update(input).digest()
+  return `${input}.${b64(signature)}`
+}
+
+const claimsText = (userId = 'u-1'): string => JSON.stringify({ user_id: userId, iss: ISSUER, iat: NOW, exp: NOW + 600 })
+
+function verifier (cacheMax = 0): TokenVerifier {
+  return new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax, now: () => NOW * 1000 })
+}
+
+function outcome (result: User | Rejection): string {
+  return result instanceof Rejection ? result.reason : `user ${result.userId}`
+}
+
+test('a header accepted once does not let a different header through', async (t) => {
+  const v = verifier()
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, claimsText()))), 'user u-1', 'PropelAuth\'s header is accepted')
+
+  // Each of these is signed with the right key (or, for HS256, with the public key as
+  // the HMAC secret), so only the header checks can refuse them.
+  const refused: Array<[string, string]> = [
+    ['{"alg":"HS256","typ":"JWT"}', 'HS256'],
+    ['{"alg":"none","typ":"JWT"}', 'alg none'],
+    ['{"alg":"RS256","typ":"JWT","crit":["exp"]}', 'crit'],
+    ['{"alg":"RS256","typ":"JWT","b64":false}', 'b64'],
+    ['{"alg":"RS256","typ":"JWT","enc":"A256GCM"}', 'enc'],
+    ['{"alg":"RS256","typ":"JWT","zip":"DEF"}', 'zip'],
+    ['{"alg":"RS256","alg":"RS256","typ":"JWT"}', 'duplicate alg'],
+    ['{"alg":"RS256","typ":"JWT","\\u0061lg":"RS256"}', 'duplicate alg spelled with an escape'],
+    ['["RS256"]', 'an array'],
+    ['{"alg":"RS256","typ":"JWT"', 'not JSON']
+  ]
+  for (const [header, name] of refused) {
+    t.equal(outcome(v.verifyToken(signRaw(header, claimsText()))), 'invalid', name)
+  }
+  t.equal(outcome(v.verifyToken(signRaw('{"alg":"HS256"}', claimsText(), 'HS256-with-public-key'))), 'invalid', 'HS256 keyed with the public key PEM')
+
+  // The same accepted header with one more character in its segment: padding or an extra letter.
+  const [h, p] = signRaw(PROPELAUTH_HEADER, claimsText()).split('.')
+  for (const variant of [`${h}=`, `${h}A`, ` ${h}`, h.slice(0, -1)]) {
+    const input = `${variant}.${p}`
+    const jwt = `${input}.${b64(sign('sha256', Buffer.from(input), keyPair.privateKey))}`
+    t.equal(outcome(v.verifyToken(jwt)), 'invalid', `header segment ${JSON.stringify(variant.slice(-4))}`)
+  }
+
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, claimsText('u-2')))), 'user u-2', 'the refusals did not disturb the accepted header')
+})
+
+test('a refused header is refused every time, and a new acceptable header is checked before it is accepted', async (t) => {
+  const v = verifier()
+  const hs256 = signRaw('{"alg":"HS256"}', claimsText(), 'HS256-with-public-key')
+  t.equal(outcome(v.verifyToken(hs256)), 'invalid')
+  t.equal(outcome(v.verifyToken(hs256)), 'invalid', 'still refused the second time')
+  t.equal(outcome(v.verifyToken(signRaw('{"alg":"RS256","kid":"k1"}', claimsText()))), 'user u-1', 'another header PropelAuth could send')
+  t.equal(outcome(v.verifyToken(signRaw('{"alg":"RS256","kid":"k1","crit":["kid"]}', claimsText()))), 'invalid', 'that header plus crit')
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, claimsText()))), 'user u-1')
+  t.equal(outcome(v.verifyToken(signRaw('{"alg":"RS256","kid":"k1"}', claimsText()))), 'user u-1', 'going back to the first accepted header works')
+})
+
+test('payload duplicates are refused at every depth, however they are written', async (t) => {
+  const v = verifier()
+  const base = `"user_id":"u-1","iss":"${ISSUER}","iat":${NOW},"exp":${NOW + 600}`
+  const org = (extra: string): string => `{"org_id":"o1","org_name":"Acme","url_safe_org_name":"acme","org_metadata":{${extra}},"user_role":"Admin","inherited_user_roles_plus_current_role":["Admin"],"user_permissions":[]}`
+  const cases: Array<[string, string]> = [
+    [`{${base},"iss" : "https://evil.example"}`, 'duplicate iss with spaces around the colon'],
+    [`{${base},"\\u0069ss":"${ISSUER}"}`, 'duplicate iss spelled with an escape'],
+    [`{${base},"user_id":"admin"}`, 'duplicate user_id'],
+    [`{${base},"org_id_to_org_member_info":{"o1":${org('"tier":1,"tier":2')}}}`, 'duplicate inside org_metadata'],
+    [`{${base},"org_id_to_org_member_info":{"o1":${org('')},"o1":${org('')}}}`, 'the same org twice'],
+    [`{${base},"metadata":{"list":[{"a":1,"a":2}]}}`, 'duplicate inside an object in an array'],
+    [`{${base},"metadata":{"__proto__":1,"__proto__":2}}`, 'duplicate __proto__'],
+    [`{${base},"metadata":{"a\\"b":1,"a\\"b":2}}`, 'duplicate name containing an escaped quote']
+  ]
+  for (const [payload, name] of cases) {
+    JSON.parse(payload) // each case is valid JSON: only the duplicate is wrong
+    t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, payload))), 'invalid', name)
+  }
+  const tricky = `{${base},"metadata":{"note":"a \\":\\" b","q":"\\\\","k":{"x":[1,{"y":"\\"z\\":"}]}}}`
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, tricky))), 'user u-1', 'quotes and colons inside strings are not taken for members')
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, `{ ${base.replaceAll('":', '" :\n\t').replaceAll(',', ' ,\r\n')} }`))), 'user u-1', 'whitespace anywhere is fine')
+})
+
+// JSON text with repeated names, escaped spellings, whitespace and tricky strings,
+// for comparing the count-based check with the name-by-name walk.
+const names = fc.constantFrom('a', 'b', 'iss', '__proto__', 'constructor', 'a"b', 'x\\', ':', '"', '')
+const stringValue = fc.constantFrom('', 'plain', 'a":"b', '\\', '"', '{', '}', '[', ',', ':')
+const space = fc.constantFrom('', ' ', '\n', '\t ', '\r\n')
+
+function quote (text: string, escapeAll: boolean): string {
+  if (!escapeAll) return JSON.stringify(text)
+  return `"${[...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`
+}
+
+const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string, object: string, array: string }>((tie) => ({
+  value: fc.oneof(
+    { maxDepth: 4, withCrossShrink: true },
+    stringValue.map((s) => JSON.stringify(s)),
+    fc.integer().map(String),
+    fc.constantFrom('true', 'false', 'null'),
+    tie('object'),
+    tie('array')
+  ),
+  object: fc.array(fc.tuple(names, fc.boolean(), space, space, tie('value')), { maxLength: 5 })
+    .map((members) => `{${members.map(([name, escaped, before, after, value]) => `${before}${quote(name, escaped)}${after}:${after}${value}${before}`).join(',')}}`),
+  array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(', ')}]`)
+})).object
+
+test('hasDuplicateMembers agrees with hasDuplicateKeys on any JSON text', async (t) => {
+  let withDuplicates = 0
+  fc.assert(fc.property(jsonText, (text) => {
+    const expected = hasDuplicateKeys(text)
+    if (expected) withDuplicates++
+    return hasDuplicateMembers(text, JSON.parse(text)) === expected
+  }), { numRuns: 2000 })
+  t.ok(withDuplicates > 100, `the generator produced texts with duplicates (${withDuplicates}) as well as without`)
+})
