@@ -2,6 +2,7 @@
 // answers (slow, down, 5xx, 429, HTML, a bad key…) and counts what it received.
 // Plain node:http, so fault tests depend on nothing but Node.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, index: number) => void
@@ -21,6 +22,8 @@ export interface FaultServer {
   received: ReceivedRequest[]
   /** Requests received for a path (all paths when omitted). */
   count: (path?: string) => number
+  /** Client connections currently open on the server. */
+  openConnections: () => number
   close: () => Promise<void>
 }
 
@@ -31,6 +34,7 @@ export async function startFaultServer (handler: Handler): Promise<FaultServer> 
     handler,
     received,
     count: (path) => path === undefined ? received.length : received.filter((r) => r.path === path).length,
+    openConnections: () => sockets.size,
     close: async () => {
       // Hanging requests (the "slow" fault) must not keep the server open.
       server.closeAllConnections()
@@ -46,6 +50,11 @@ export async function startFaultServer (handler: Handler): Promise<FaultServer> 
       received.push({ method: request.method ?? '', path: (request.url ?? '').split('?')[0], headers: request.headers, body })
       backend.handler(request, response, index)
     })
+  })
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   backend.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
