@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import './types/augment.js'
-import { createApiClient } from './lib/api/client.js'
+import { createBackendApi } from './lib/api/backend-api.js'
 import { Transport } from './lib/api/transport.js'
 import type { PropelAuthDecorator } from './lib/decorator.js'
 import { DecoratorConflictError } from './lib/errors.js'
 import { createGuards } from './lib/guards.js'
 import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/metadata.js'
 import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options.js'
+import { setupOpenApi } from './lib/openapi.js'
+import { protect } from './lib/scope.js'
 import { TokenVerifier } from './lib/token.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
@@ -59,11 +61,16 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     await keyStore.close()
   })
 
+  const guards = createGuards(verifier)
   const decorator: PropelAuthDecorator = {
-    ...createGuards(verifier),
-    ...createApiClient(transport)
+    ...guards,
+    // PropelAuth's backend API, and the end-user API key guards built on it.
+    ...createBackendApi(transport, { requireUser: guards.requireUser, apiKeyCache: options.apiKeyCache }),
+    protect
   }
   fastify.decorate(options.decorator, decorator)
+  // Guarded routes get `security` and 401/403 in @fastify/swagger's document.
+  setupOpenApi(fastify, options.openapi)
   fastify.decorateRequest('user', null)
   fastify.decorateRequest('org', null)
 }
@@ -79,3 +86,21 @@ export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgI
 export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/user.js'
 export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/claims.js'
 export * as errors from './lib/errors.js'
+// The backend API without Fastify, and its types, enums and exceptions (named as in @propelauth/node).
+export { createPropelAuthClient, type PropelAuthClient, type PropelAuthClientOptions } from './lib/api/standalone.js'
+export type { PropelAuthApi } from './lib/api/client.js'
+export type { PropelAuthApiKeyGuards } from './lib/api/api-key-guards.js'
+export type * from './lib/api/types.js'
+export * from './lib/api/enums.js'
+export * from './lib/api/exceptions.js'
+export type { PropelAuthScopes, ProtectOptions, GuardHookName } from './lib/scope.js'
+export { propelAuthSecurityScheme } from './lib/openapi.js'
+export {
+  UserSchema,
+  OrgMemberInfoSchema,
+  LoginMethodSchema,
+  ErrorResponseSchema,
+  type UserJson,
+  type OrgMemberInfoJson,
+  type ErrorResponse
+} from './lib/schemas.js'

@@ -1,0 +1,321 @@
+import { createRequire } from 'node:module'
+import type { FastifyInstance, RouteOptions } from 'fastify'
+import {
+  ExpiredTokenError,
+  InsufficientRoleError,
+  MissingTokenError,
+  NotOrgMemberError,
+  OpenApiRegistrationOrderError
+} from './errors.js'
+import { kGuardInfo, type GuardInfo } from './guards.js'
+import type { ResolvedOptions } from './options.js'
+import { ErrorResponseSchema } from './schemas.js'
+import { recordRouteDeclaredOn, scopeGuards } from './scope.js'
+
+// Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
+//
+// How: an `onRoute` hook finds the routes our guards protect and leaves a note
+// on their schema under an `x-` key (swagger copies `x-` keys onto the
+// operation). The `swagger` decorator is wrapped so that, after swagger has
+// built the document, each noted operation gets its `security`, its 401/403
+// responses and its requirement, and the security scheme is added to
+// `components.securitySchemes`.
+//
+// Why not set `schema.security` directly: swagger throws while building the
+// document when a route names a scheme missing from `components`, and the user's
+// swagger options (where `components` lives) are out of reach when swagger is
+// registered first. Why not put 401/403 in `schema.response`: those schemas also
+// drive serialization, so a user with another serializer compiler (say, zod's)
+// would get a 500 in place of each 401, and a route with no response schema
+// would lose its documented 200. Documenting only in the document changes no
+// runtime behaviour, in every registration order.
+
+/** Where an operation's annotation travels from the route schema to the document. */
+export const ANNOTATION_KEY = 'x-fastify-propelauth'
+
+type SecurityRequirement = Record<string, string[]>
+
+/** What `onRoute` records on a guarded route's schema; plain JSON, as it is copied into the document. */
+interface Annotation {
+  /** The operation's `security`, or null when the route declares its own. */
+  security: SecurityRequirement[] | null
+  /** The responses the guards can answer with, besides the route's own. */
+  statuses: Array<'401' | '403'>
+  /** Sentence appended to the operation's description. */
+  requirement: string
+}
+
+/** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
+export const propelAuthSecurityScheme = Object.freeze({
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description: 'A PropelAuth access token, sent as `Authorization: Bearer <access token>`.'
+})
+
+/** Swagger 2.0 has no bearer scheme: the header itself is the key. */
+const swagger2SecurityDefinition = Object.freeze({
+  type: 'apiKey',
+  in: 'header',
+  name: 'Authorization',
+  description: 'A PropelAuth access token, sent as `Bearer <access token>`.'
+})
+
+// --- which routes are guarded ----------------------------------------------------
+
+const ROUTE_HOOKS = ['onRequest', 'preValidation', 'preHandler'] as const
+
+function guardsOf (route: RouteOptions, scope: object): GuardInfo[] {
+  const found: GuardInfo[] = [...scopeGuards(scope)]
+  for (const name of ROUTE_HOOKS) {
+    const hooks = route[name] as unknown
+    for (const hook of Array.isArray(hooks) ? hooks : [hooks]) {
+      const info = typeof hook === 'function' ? (hook as { [kGuardInfo]?: GuardInfo })[kGuardInfo] : undefined
+      if (info !== undefined) found.push(info)
+    }
+  }
+  return found
+}
+
+function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | undefined, schemeName: string): Annotation {
+  const enforced = guards.filter((guard) => guard.kind !== 'optional')
+  const org = enforced.filter((guard) => guard.kind === 'org')
+  let security: SecurityRequirement[] | null = enforced.length > 0
+    ? [{ [schemeName]: [] }]
+    // Anonymous calls are allowed too: the empty requirement says so.
+    : [{}, { [schemeName]: [] }]
+  if (schema?.security !== undefined) security = null
+
+  // An org requirement implies a signed-in user: say only the stronger one.
+  const said = org.length > 0 ? org : enforced
+  const requirement = said.length > 0
+    ? `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (a PropelAuth access token as \`Authorization: Bearer <token>\`).`
+    : 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
+  const statuses: Annotation['statuses'] = org.length > 0 ? ['401', '403'] : enforced.length > 0 ? ['401'] : []
+  return { security, statuses, requirement }
+}
+
+// --- the document ------------------------------------------------------------------
+
+const errorSchema = JSON.parse(JSON.stringify(ErrorResponseSchema)) as Record<string, unknown>
+
+function errorExample (error: Error & { statusCode?: number, code?: string }, statusText: string): Record<string, unknown> {
+  return { statusCode: error.statusCode, code: error.code, error: statusText, message: error.message }
+}
+
+const RESPONSES = {
+  401: {
+    description: 'Unauthorized: the access token is missing, malformed, invalid or expired (codes FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER, FST_PROPELAUTH_INVALID_TOKEN, FST_PROPELAUTH_TOKEN_EXPIRED).',
+    challenge: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`',
+    examples: [errorExample(new MissingTokenError(), 'Unauthorized'), errorExample(new ExpiredTokenError(), 'Unauthorized')]
+  },
+  403: {
+    description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires (codes FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE, FST_PROPELAUTH_MISSING_PERMISSION).',
+    challenge: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`',
+    examples: [errorExample(new NotOrgMemberError(), 'Forbidden'), errorExample(new InsufficientRoleError('Admin'), 'Forbidden')]
+  }
+} as const
+
+function openApiResponse (status: '401' | '403'): Record<string, unknown> {
+  const { description, challenge, examples } = RESPONSES[status]
+  return {
+    description,
+    headers: { 'WWW-Authenticate': { description: challenge, schema: { type: 'string' } } },
+    content: { 'application/json': { schema: structuredClone(errorSchema), example: examples[0] } }
+  }
+}
+
+function swagger2Response (status: '401' | '403'): Record<string, unknown> {
+  const { description, challenge, examples } = RESPONSES[status]
+  return {
+    description,
+    headers: { 'WWW-Authenticate': { type: 'string', description: challenge } },
+    schema: structuredClone(errorSchema),
+    examples: { 'application/json': examples[0] }
+  }
+}
+
+type Json = Record<string, unknown>
+
+function isObject (value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isAnnotation (value: unknown): value is Annotation {
+  return isObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses)
+}
+
+function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
+  if (annotation.security !== null) {
+    operation.security = annotation.security.map((requirement) => ({ ...requirement }))
+    for (const requirement of annotation.security) {
+      for (const name of Object.keys(requirement)) schemes.add(name)
+    }
+  }
+  const responses: Json = isObject(operation.responses) ? operation.responses : {}
+  for (const status of annotation.statuses) {
+    const own = responses[status]
+    if (own === undefined) {
+      responses[status] = openapi ? openApiResponse(status) : swagger2Response(status)
+    } else if (isObject(own)) {
+      // The route's own 401/403 wins, but the guard does send the challenge.
+      const headers: Json = isObject(own.headers) ? own.headers : {}
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'www-authenticate')) {
+        const challenge = RESPONSES[status].challenge
+        headers['WWW-Authenticate'] = openapi ? { description: challenge, schema: { type: 'string' } } : { type: 'string', description: challenge }
+        own.headers = headers
+      }
+    }
+  }
+  operation.responses = responses
+  operation.description = typeof operation.description === 'string' && operation.description !== ''
+    ? `${operation.description}\n\n${annotation.requirement}`
+    : annotation.requirement
+}
+
+/**
+ * Turns the annotations swagger copied onto operations into `security`, 401/403
+ * responses and descriptions, and makes sure every scheme they name exists.
+ * Mutates `doc` (swagger's cached document) and returns whether it changed.
+ */
+export function applyAnnotations (doc: unknown): boolean {
+  if (!isObject(doc) || !isObject(doc.paths)) return false
+  const openapi = typeof doc.openapi === 'string'
+  const schemes = new Set<string>()
+  let changed = false
+  for (const item of Object.values(doc.paths)) {
+    if (!isObject(item)) continue
+    const found = new Map<string, Annotation>()
+    for (const [method, operation] of Object.entries(item)) {
+      if (!isObject(operation) || !(ANNOTATION_KEY in operation)) continue
+      const annotation = operation[ANNOTATION_KEY]
+      delete operation[ANNOTATION_KEY]
+      changed = true
+      if (!isAnnotation(annotation)) continue
+      found.set(method, annotation)
+      applyAnnotation(operation, annotation, openapi, schemes)
+    }
+    // With `exposeHeadRoutes` and an operationId, swagger documents the HEAD
+    // twin from a copy of the route taken when the route was declared: if
+    // swagger's hook ran before ours, the copy lacks the annotation of its GET.
+    const get = item.get
+    const head = item.head
+    const getAnnotation = found.get('get')
+    if (getAnnotation !== undefined && isObject(get) && isObject(head) && !found.has('head') &&
+      typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
+      applyAnnotation(head, getAnnotation, openapi, schemes)
+    }
+  }
+  if (schemes.size > 0) {
+    if (openapi) {
+      const components: Json = isObject(doc.components) ? doc.components : {}
+      // Copied, never mutated: swagger shares this object with the user's options.
+      const existing = isObject(components.securitySchemes) ? components.securitySchemes : {}
+      const securitySchemes: Json = { ...existing }
+      for (const name of schemes) securitySchemes[name] ??= { ...propelAuthSecurityScheme }
+      components.securitySchemes = securitySchemes
+      doc.components = components
+    } else {
+      const definitions: Json = { ...(isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}) }
+      for (const name of schemes) definitions[name] ??= { ...swagger2SecurityDefinition }
+      doc.securityDefinitions = definitions
+    }
+  }
+  return changed
+}
+
+// --- wrapping the `swagger` decorator --------------------------------------------
+
+const kDocumenting = Symbol.for('fastify-propelauth.documenting-swagger')
+type SwaggerFunction = ((options?: { yaml?: boolean }) => unknown) & { [kDocumenting]?: true }
+
+const annotatedDocs = new WeakSet<object>()
+const yamlOf = new WeakMap<object, string>()
+
+let stringifyYaml: ((value: unknown) => string) | undefined
+function toYaml (doc: object): string {
+  if (stringifyYaml === undefined) {
+    try {
+      // The same `yaml` package swagger itself renders with.
+      const require = createRequire(import.meta.url)
+      const yaml = createRequire(require.resolve('@fastify/swagger'))('yaml') as { stringify: (value: unknown, options: object) => string }
+      stringifyYaml = (value) => yaml.stringify(value, { strict: false })
+    } catch {
+      // JSON is YAML too.
+      stringifyYaml = (value) => JSON.stringify(value, null, 2)
+    }
+  }
+  let text = yamlOf.get(doc)
+  if (text === undefined) {
+    text = stringifyYaml(doc)
+    yamlOf.set(doc, text)
+  }
+  return text
+}
+
+function wrapSwagger (original: SwaggerFunction): SwaggerFunction {
+  const swagger: SwaggerFunction = function swagger (this: unknown, options) {
+    const doc = original.call(this) as object
+    if (applyAnnotations(doc)) annotatedDocs.add(doc)
+    if (options?.yaml !== true) return doc
+    // Swagger would rebuild the YAML from the routes, notes and all: render ours.
+    return annotatedDocs.has(doc) ? toYaml(doc) : original.call(this, options)
+  }
+  Object.defineProperty(swagger, kDocumenting, { value: true })
+  return swagger
+}
+
+/** The `swagger` decorator @fastify/swagger put on `scope` or one of its parents, if any. */
+function swaggerOf (scope: object): SwaggerFunction | undefined {
+  const swagger = (scope as { swagger?: unknown }).swagger
+  return typeof swagger === 'function' ? swagger as SwaggerFunction : undefined
+}
+
+/** Replaces the decorator where swagger defined it, so that every scope (and @fastify/swagger-ui) calls the wrapper. */
+function ensureWrapped (scope: object): void {
+  let owner: object | null = scope
+  while (owner !== null && !Object.hasOwn(owner, 'swagger')) owner = Object.getPrototypeOf(owner)
+  if (owner === null) return
+  const holder = owner as { swagger: SwaggerFunction }
+  if (holder.swagger[kDocumenting] === true) return
+  holder.swagger = wrapSwagger(holder.swagger)
+}
+
+// --- wiring --------------------------------------------------------------------------
+
+/**
+ * Documents guarded routes for @fastify/swagger, registered before or after this
+ * plugin; does nothing visible without it. Also records which scopes declared
+ * routes, for `protect`.
+ */
+export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions['openapi']): void {
+  /** Guarded routes declared while no swagger was in sight. */
+  const undocumented: Array<{ scope: object, method: string, url: string }> = []
+
+  fastify.addHook('onRoute', function annotateGuardedRoute (this: FastifyInstance, route) {
+    recordRouteDeclaredOn(this)
+    if (!options.enabled) return
+    const schema = route.schema as Record<string, unknown> | undefined
+    // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
+    if (schema?.hide === true) return
+    const guards = guardsOf(route, this)
+    if (guards.length === 0) return
+    if (swaggerOf(this) === undefined) {
+      undocumented.push({ scope: this, method: String(route.method), url: route.url })
+      return
+    }
+    ensureWrapped(this)
+    // A new object: schemas are often shared between routes (and with the HEAD twin).
+    route.schema = { ...schema, [ANNOTATION_KEY]: annotationFor(guards, schema, options.securitySchemeName) } as RouteOptions['schema']
+  })
+
+  if (!options.enabled) return
+  fastify.addHook('onReady', async function checkNothingUndocumented () {
+    // Swagger registered after these routes cannot see them (it collects routes
+    // as they are declared): fail loudly rather than publish a partial document.
+    const missed = undocumented.find(({ scope }) => swaggerOf(scope) !== undefined)
+    if (missed !== undefined) {
+      throw new OpenApiRegistrationOrderError(`${missed.method} ${missed.url} is guarded but was declared before @fastify/swagger was registered, so it cannot be documented. Register @fastify/swagger (before or after fastify-propelauth) before declaring routes: \`await app.register(swagger, …)\`, then the routes, or put the routes in a plugin registered after swagger`)
+    }
+  })
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import { InvalidOptionError } from './errors.js'
+import { kGuardInfo, type GuardInfo, type PropelAuthHook } from './guards.js'
+
+// Protecting a whole encapsulated scope with `scope.addHook('onRequest', guard)`
+// works, but the route options Fastify hands to `onRoute` hold only route-level
+// hooks, so such routes would be protected yet documented as public. `protect`
+// adds the hook *and* records the guard on the scope, where the OpenAPI
+// annotation (lib/openapi.ts) reads it back; child scopes inherit it through the
+// prototype chain, exactly as they inherit the hook.
+
+/** The lifecycle hooks a guard can run in. */
+export type GuardHookName = 'onRequest' | 'preValidation' | 'preHandler'
+
+export interface ProtectOptions {
+  /** Where the guard runs. Default `onRequest`: before the body is read, so an anonymous request gets 401, not a 400 about its body. */
+  hook?: GuardHookName
+}
+
+export interface PropelAuthScopes {
+  /**
+   * Runs `guard` on every route of `scope` (an encapsulated plugin's instance)
+   * and documents those routes as protected in the OpenAPI document. Call it
+   * before the scope declares its routes; call it again to add another guard.
+   */
+  // The scope may carry any type provider or logger: its generics do not matter here.
+  protect: (scope: FastifyInstance<any, any, any, any, any>, guard: PropelAuthHook, options?: ProtectOptions) => void
+}
+
+export const kScopeGuards = Symbol.for('fastify-propelauth.scope-guards')
+
+const GUARD_HOOKS: readonly GuardHookName[] = ['onRequest', 'preValidation', 'preHandler']
+
+/** Instances that declared a route, seen by the `onRoute` hook of lib/openapi.ts. */
+const scopesWithRoutes = new WeakSet<object>()
+
+export function recordRouteDeclaredOn (scope: object): void {
+  scopesWithRoutes.add(scope)
+}
+
+/** The guards protecting every route declared on `scope`, its own and its parents'. */
+export function scopeGuards (scope: object): readonly GuardInfo[] {
+  return (scope as { [kScopeGuards]?: readonly GuardInfo[] })[kScopeGuards] ?? []
+}
+
+export const protect: PropelAuthScopes['protect'] = function protect (scope, guard, options = {}) {
+  if (typeof scope !== 'object' || scope === null || typeof scope.addHook !== 'function') {
+    throw new InvalidOptionError('protect(scope, guard) expects the Fastify instance of an encapsulated plugin as `scope`')
+  }
+  const info = typeof guard === 'function' ? (guard as Partial<Record<typeof kGuardInfo, GuardInfo>>)[kGuardInfo] : undefined
+  if (info === undefined) {
+    throw new InvalidOptionError('protect(scope, guard) expects one of the guards of app.auth as `guard`, e.g. app.auth.requireUser or app.auth.requireOrgMember()')
+  }
+  const hook = options.hook ?? 'onRequest'
+  if (!GUARD_HOOKS.includes(hook)) {
+    throw new InvalidOptionError(`protect(scope, guard, { hook }) expects hook to be one of ${GUARD_HOOKS.join(', ')}`)
+  }
+  // Fastify would still run the hook for routes declared earlier (hooks are
+  // collected at ready), but their documentation was already decided: refuse.
+  if (scopesWithRoutes.has(scope)) {
+    throw new InvalidOptionError('protect(scope, guard) must be called before the scope declares its routes, or routes declared earlier would be protected but documented as public')
+  }
+  scope.addHook(hook, guard)
+  const inherited = scopeGuards(scope)
+  Object.defineProperty(scope, kScopeGuards, { value: Object.freeze([...inherited, info]), configurable: true, writable: false, enumerable: false })
+}
