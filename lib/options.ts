@@ -41,6 +41,12 @@ export interface FastifyPropelAuthOptions {
   clockTolerance?: number
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
   cache?: false | { max?: number }
+  /**
+   * Cache of end-user API keys found valid by `requireApiKey` / `requireUserOrApiKey`:
+   * `{ max, ttl }` (entries, seconds up to 600), or `false` to ask PropelAuth on every
+   * request. Only positive answers are cached, keyed by a SHA-256 of the key. Default `{ max: 1000, ttl: 30 }`.
+   */
+  apiKeyCache?: false | { max?: number, ttl?: number }
   /** Milliseconds before one attempt of a backend call (the key fetch included) is abandoned; 1 or more. Default 10000. */
   timeout?: number
   /** Extra attempts (0 to 10) for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
@@ -64,6 +70,8 @@ export interface ResolvedOptions {
   decorator: string
   clockTolerance: number
   cacheMax: number
+  /** Entries (0: no cache) and seconds an API key validation is reused. */
+  apiKeyCache: { max: number, ttl: number }
   timeout: number
   retries: number
   keyRefreshCooldown: number
@@ -72,7 +80,7 @@ export interface ResolvedOptions {
 
 const KNOWN_OPTIONS = new Set([
   'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'clockTolerance',
-  'cache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
+  'cache', 'apiKeyCache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
 ])
 
 function invalid (message: string): never {
@@ -150,6 +158,24 @@ function resolveCache (value: unknown): number {
     invalid(`option \`cache.max\` must be a whole number of entries, 1 or more; use cache: false to turn the cache off (got ${describe(max)})`)
   }
   return max
+}
+
+export const DEFAULT_API_KEY_CACHE = Object.freeze({ max: 1000, ttl: 30 })
+/** Longest an API key validation is reused: a revoked key must stop working soon. */
+const MAX_API_KEY_CACHE_TTL_S = 600
+
+function resolveApiKeyCache (value: unknown): ResolvedOptions['apiKeyCache'] {
+  if (value === undefined || value === true) return { ...DEFAULT_API_KEY_CACHE }
+  if (value === false) return { max: 0, ttl: 0 }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`apiKeyCache\` must be false or { max: <entries>, ttl: <seconds> } (got ${describe(value)})`)
+  }
+  onlyKnownKeys('apiKeyCache', value, ['max', 'ttl'])
+  const { max, ttl } = value as { max?: unknown, ttl?: unknown }
+  return {
+    max: wholeNumberInRange('apiKeyCache.max', max, DEFAULT_API_KEY_CACHE.max, 'entries', 1, Number.MAX_SAFE_INTEGER),
+    ttl: wholeNumberInRange('apiKeyCache.ttl', ttl, DEFAULT_API_KEY_CACHE.ttl, 'seconds', 1, MAX_API_KEY_CACHE_TTL_S)
+  }
 }
 
 function resolveOpenApi (value: unknown, secret: string | undefined): ResolvedOptions['openapi'] {
@@ -241,6 +267,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     decorator,
     clockTolerance: nonNegativeNumber('clockTolerance', opts.clockTolerance, 0, 'seconds'),
     cacheMax: resolveCache(opts.cache),
+    apiKeyCache: resolveApiKeyCache(opts.apiKeyCache),
     // 0 is refused rather than read as "no timeout" or "the default": a key fetch with no time limit could hang a boot.
     timeout: wholeNumberInRange('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', 1, MAX_TIMEOUT_MS),
     retries: wholeNumberInRange('retries', opts.retries, DEFAULT_RETRIES, 'attempts', 0, MAX_RETRIES),

@@ -1,0 +1,24 @@
+import type { PropelAuthHook } from '../guards.js'
+import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards.js'
+import { createApiClient, type PropelAuthApi } from './client.js'
+import type { Transport } from './transport.js'
+
+/** The part of `app.auth` that talks to PropelAuth's backend: the API functions and the API key guards. */
+export interface PropelAuthBackendApi extends PropelAuthApi, PropelAuthApiKeyGuards {}
+
+export interface BackendApiOptions {
+  /** The access-token guard, for `requireUserOrApiKey`. */
+  requireUser: PropelAuthHook
+  apiKeyCache: { max: number, ttl: number }
+}
+
+export function createBackendApi (transport: Transport, options: BackendApiOptions): PropelAuthBackendApi {
+  const guards = createApiKeyGuards({
+    validateApiKey: (apiKeyToken) => api.validateApiKey(apiKeyToken),
+    requireUser: options.requireUser,
+    cache: options.apiKeyCache
+  })
+  // A key updated or archived through the API must not stay admitted from the cache.
+  const api = createApiClient(transport, { onApiKeyChange: () => guards.clearApiKeyCache() })
+  return { ...api, ...guards }
+}

@@ -1,0 +1,63 @@
+import { InvalidOptionError } from '../errors.js'
+import { resolveOptions } from '../options.js'
+import { createApiClient, type PropelAuthApi } from './client.js'
+import { Transport } from './transport.js'
+
+export interface PropelAuthClientOptions {
+  /** Your PropelAuth auth URL, e.g. `https://auth.example.com`; its hostname goes in `X-Propelauth-url`. */
+  authUrl: string
+  /** Backend Integration API key. */
+  apiKey: string
+  /** Where calls go. Default `https://propelauth-api.com`. */
+  apiBaseUrl?: string
+  /** Milliseconds before one attempt is abandoned. Default 10000. */
+  timeout?: number
+  /** Extra attempts for calls that are safe to repeat, on network errors, 5xx and 429. Default 2. */
+  retries?: number
+}
+
+/** The backend API without Fastify; `close()` aborts calls in flight and pending retries. */
+export interface PropelAuthClient extends PropelAuthApi {
+  close: () => void
+}
+
+const CLIENT_OPTIONS = ['authUrl', 'apiKey', 'apiBaseUrl', 'timeout', 'retries']
+
+/**
+ * PropelAuth's backend API for scripts, workers and other frameworks: the same
+ * functions as `app.auth`, checked options, the same transport.
+ *
+ * ```ts
+ * const propelauth = createPropelAuthClient({ authUrl, apiKey })
+ * const user = await propelauth.fetchUserMetadataByEmail('ada@example.com')
+ * ```
+ */
+export function createPropelAuthClient (options: PropelAuthClientOptions): PropelAuthClient {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('createPropelAuthClient expects { authUrl, apiKey, apiBaseUrl?, timeout?, retries? }')
+  }
+  for (const key of Object.keys(options)) {
+    if (!CLIENT_OPTIONS.includes(key)) {
+      throw new InvalidOptionError(`unknown option \`${key}\` for createPropelAuthClient; it takes ${CLIENT_OPTIONS.join(', ')}`)
+    }
+  }
+  if (options.apiKey === undefined) {
+    throw new InvalidOptionError('option `apiKey` is required: the key from the Backend Integration page of your PropelAuth project')
+  }
+  // The plugin's own checks, for the options the two share; the key is given, so no metadata is needed.
+  const resolved = resolveOptions({
+    authUrl: options.authUrl,
+    apiKey: options.apiKey,
+    apiBaseUrl: options.apiBaseUrl,
+    timeout: options.timeout,
+    retries: options.retries
+  })
+  const transport = new Transport({
+    apiBaseUrl: resolved.apiBaseUrl,
+    apiKey: resolved.apiKey,
+    authHostname: resolved.authHostname,
+    timeout: resolved.timeout,
+    retries: resolved.retries
+  })
+  return { ...createApiClient(transport), close: () => transport.close() }
+}

@@ -1,0 +1,237 @@
+import { Writable } from 'node:stream'
+import { test, type Test } from 'tap'
+import Fastify from 'fastify'
+import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+import { ApiKeyCache } from '../lib/api/api-key-cache.js'
+import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
+import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
+
+const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
+const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
+const API_KEY = 'a1b2c3d4'.repeat(8)
+const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
+
+const USER = {
+  user_id: USER_ID,
+  email: 'ada@example.com',
+  email_confirmed: true,
+  has_password: true,
+  first_name: 'Ada',
+  locked: false,
+  enabled: true,
+  mfa_enabled: false,
+  can_create_orgs: true,
+  created_at: 1700000000,
+  last_active_at: 1700000500,
+  metadata: { plan_code: 'pro' },
+  properties: { team: 'core' }
+}
+const MEMBER = {
+  org_id: ORG_ID,
+  org_name: 'Acme Inc',
+  url_safe_org_name: 'acme-inc',
+  org_metadata: {},
+  user_role: 'Admin',
+  inherited_user_roles_plus_current_role: ['Admin', 'Member'],
+  user_permissions: ['read'],
+  org_role_structure: 'single_role_in_hierarchy',
+  additional_roles: []
+}
+const ORG = { org_id: ORG_ID, org_name: 'Acme Inc', is_saml_configured: false, metadata: { tier: 'gold' } }
+
+// One key pair for the file: generating RSA keys is the slow part of a setup.
+const sharedTestAuth = createTestAuth()
+
+interface Setup {
+  server: RecordingServer
+  testAuth: TestAuth
+  app: ReturnType<typeof Fastify>
+  logs: string[]
+  validations: () => number
+}
+
+async function setup (t: Test, options: Partial<FastifyPropelAuthOptions> = {}): Promise<Setup> {
+  const server = await startRecordingServer()
+  const testAuth = await sharedTestAuth
+  const logs: string[] = []
+  const stream = new Writable({ write (chunk, _encoding, callback) { logs.push(String(chunk)); callback() } })
+  const app = Fastify({ logger: { level: 'trace', stream } })
+  await app.register(propelAuth, { ...testAuth.pluginOptions, apiKey: 'integration-key', apiBaseUrl: server.url, retries: 0, ...options })
+  const info = (request: { user: unknown, org: unknown }) => ({ user: request.user, org: request.org })
+  app.get('/key', { onRequest: app.auth.requireApiKey }, async (request) => ({
+    ...info(request),
+    metadata: app.auth.getApiKeyValidation(request)?.metadata ?? null,
+    orgIds: request.user?.getOrgs().map((org) => org.orgId) ?? null,
+    isAdmin: request.org?.isAtLeastRole('Admin') ?? null
+  }))
+  app.get('/either', { onRequest: app.auth.requireUserOrApiKey }, async (request) => ({
+    userId: request.user?.userId ?? null,
+    viaKey: app.auth.getApiKeyValidation(request) !== undefined
+  }))
+  t.teardown(async () => {
+    await app.close()
+    await server.close()
+  })
+  const validations = () => server.requests.filter((request) => request.target === VALIDATE).length
+  return { server, testAuth, app, logs, validations }
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+
+test('requireApiKey admits a personal key: request.user is the key\'s user, request.org null', async (t) => {
+  const { server, app, validations } = await setup(t)
+  server.reply({ status: 200, body: { metadata: { scope: 'read' }, user: USER } })
+  const response = await app.inject({ url: '/key', headers: bearer(API_KEY) })
+  t.equal(response.statusCode, 200)
+  const body = response.json()
+  t.match(body.user, { userId: USER_ID, email: 'ada@example.com', firstName: 'Ada', metadata: { plan_code: 'pro' }, properties: { team: 'core' }, loginMethod: { loginMethod: 'unknown' } })
+  t.equal(body.org, null)
+  t.same(body.metadata, { scope: 'read' }, 'getApiKeyValidation gives the key\'s metadata')
+  t.equal(validations(), 1)
+  const [sent] = server.requests
+  t.equal(sent.method, 'POST')
+  t.equal(sent.body, JSON.stringify({ api_key_token: API_KEY }))
+  t.equal(sent.headers.authorization, 'Bearer integration-key')
+})
+
+test('an org key with a member sets request.org to the membership and scopes the user to that org', async (t) => {
+  const { server, app } = await setup(t)
+  server.reply({ status: 200, body: { metadata: {}, user: { ...USER, org_id_to_org_info: { other: { ...MEMBER, org_id: 'other' } } }, org: ORG, user_in_org: MEMBER } })
+  const body = (await app.inject({ url: '/key', headers: bearer(API_KEY) })).json()
+  t.match(body.org, { orgId: ORG_ID, orgName: 'Acme Inc', userAssignedRole: 'Admin' })
+  t.equal(body.isAdmin, true)
+  t.equal(body.user.activeOrgId, ORG_ID)
+  t.same(body.orgIds, [ORG_ID], 'only the key\'s org, like an active-org token')
+})
+
+test('an org key with no member: request.user null, request.org the org with no role or permission', async (t) => {
+  const { server, app } = await setup(t)
+  server.reply({ status: 200, body: { metadata: {}, org: ORG } })
+  const body = (await app.inject({ url: '/key', headers: bearer(API_KEY) })).json()
+  t.equal(body.user, null)
+  t.match(body.org, { orgId: ORG_ID, orgName: 'Acme Inc', urlSafeOrgName: 'acme-inc', orgMetadata: { tier: 'gold' }, userAssignedRole: '', userPermissions: [] })
+  t.equal(body.isAdmin, false)
+})
+
+test('positive answers are cached (one question per key), refusals are not', async (t) => {
+  const { server, app, validations } = await setup(t)
+  server.reply({ status: 200, body: { user: USER } })
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 200)
+  t.equal(validations(), 1, 'a valid key is asked about once')
+
+  server.reply({ status: 400, body: { api_key_token: ['Invalid API key'] } }, { status: 400, body: { api_key_token: ['Invalid API key'] } })
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })).statusCode, 401)
+  t.equal(validations(), 3, 'an invalid key is asked about every time')
+})
+
+test('concurrent requests with one key share one validation', async (t) => {
+  const { server, app, validations } = await setup(t)
+  server.reply({ status: 200, body: { user: USER } })
+  const responses = await Promise.all(Array.from({ length: 5 }, () => app.inject({ url: '/key', headers: bearer(API_KEY) })))
+  t.same(responses.map((response) => response.statusCode), [200, 200, 200, 200, 200])
+  t.equal(validations(), 1)
+})
+
+test('apiKeyCache: false asks PropelAuth on every request', async (t) => {
+  const { server, app, validations } = await setup(t, { apiKeyCache: false })
+  server.reply({ status: 200, body: { user: USER } }, { status: 200, body: { user: USER } })
+  await app.inject({ url: '/key', headers: bearer(API_KEY) })
+  await app.inject({ url: '/key', headers: bearer(API_KEY) })
+  t.equal(validations(), 2)
+})
+
+test('deleteApiKey and updateApiKey through app.auth drop cached validations', async (t) => {
+  const { server, app, validations } = await setup(t)
+  server.reply({ status: 200, body: { user: USER } })
+  await app.inject({ url: '/key', headers: bearer(API_KEY) })
+  server.reply({ status: 200, body: {} })
+  t.equal(await app.auth.deleteApiKey('0123456789abcdef0123456789abcdef'), true)
+  server.reply({ status: 400, body: { api_key_token: ['Archived'] } })
+  t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 401, 'the archived key is refused at once')
+  t.equal(validations(), 2)
+})
+
+const refusals: Array<{ name: string, headers: Record<string, string>, reply?: ScriptedReply, status: number, code: string, challenge?: string, retryAfter?: string }> = [
+  { name: 'no Authorization header', headers: {}, status: 401, code: 'FST_PROPELAUTH_MISSING_CREDENTIALS', challenge: 'Bearer' },
+  { name: 'another scheme', headers: { authorization: `Basic ${API_KEY}` }, status: 401, code: 'FST_PROPELAUTH_MISSING_CREDENTIALS', challenge: 'Bearer' },
+  { name: 'Bearer and nothing', headers: { authorization: 'Bearer ' }, status: 401, code: 'FST_PROPELAUTH_INVALID_API_KEY' },
+  { name: 'two values', headers: { authorization: `Bearer ${API_KEY} ${API_KEY}` }, status: 401, code: 'FST_PROPELAUTH_INVALID_API_KEY' },
+  { name: 'an absurdly long key', headers: bearer('k'.repeat(5000)), status: 401, code: 'FST_PROPELAUTH_INVALID_API_KEY' },
+  { name: 'a key PropelAuth refuses (400)', headers: bearer(API_KEY), reply: { status: 400, body: { api_key_token: ['Invalid API key'] } }, status: 401, code: 'FST_PROPELAUTH_INVALID_API_KEY', challenge: 'Bearer error="invalid_token", error_description="The API key is invalid"' },
+  { name: 'a key PropelAuth does not know (404)', headers: bearer(API_KEY), reply: { status: 404 }, status: 401, code: 'FST_PROPELAUTH_INVALID_API_KEY' },
+  { name: 'a rate-limited key (429)', headers: bearer(API_KEY), reply: { status: 429, body: { wait_seconds: 6.5, user_facing_error: 'Too many attempts', error_code: 'rate_limited' } }, status: 429, code: 'FST_PROPELAUTH_API_KEY_RATE_LIMITED', retryAfter: '7' },
+  { name: 'PropelAuth failing (500)', headers: bearer(API_KEY), reply: { status: 500, body: 'oops' }, status: 502, code: 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE' },
+  { name: 'our integration key refused (401)', headers: bearer(API_KEY), reply: { status: 401 }, status: 502, code: 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE' }
+]
+
+test('requireApiKey refuses with Fastify\'s error body, the right status and code, and never echoes the key', async (t) => {
+  const { server, app, logs } = await setup(t)
+  for (const refusal of refusals) {
+    if (refusal.reply !== undefined) server.reply(refusal.reply)
+    const before = server.requests.length
+    const response = await app.inject({ url: '/key', headers: refusal.headers })
+    t.equal(response.statusCode, refusal.status, `${refusal.name}: status`)
+    t.equal(response.json().code, refusal.code, `${refusal.name}: code`)
+    t.same(Object.keys(response.json()).sort(), ['code', 'error', 'message', 'statusCode'], `${refusal.name}: Fastify's error body`)
+    if (refusal.challenge !== undefined) t.equal(response.headers['www-authenticate'], refusal.challenge, `${refusal.name}: challenge`)
+    if (refusal.retryAfter !== undefined) t.equal(response.headers['retry-after'], refusal.retryAfter, `${refusal.name}: Retry-After`)
+    t.equal(server.requests.length - before, refusal.reply === undefined ? 0 : 1, `${refusal.name}: PropelAuth asked only when there is a key to ask about`)
+    t.notOk(response.body.includes(API_KEY), `${refusal.name}: the key is not in the answer`)
+  }
+  t.notOk(logs.join('').includes(API_KEY), 'the key is in no log line')
+  t.notOk(logs.join('').includes('integration-key'), 'nor is the integration key')
+})
+
+test('requireApiKey answers 502 when PropelAuth is unreachable', async (t) => {
+  const { server, app } = await setup(t)
+  await server.close()
+  const response = await app.inject({ url: '/key', headers: bearer(API_KEY) })
+  t.equal(response.statusCode, 502)
+  t.equal(response.json().code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
+})
+
+test('requireUserOrApiKey verifies access tokens locally and sends only API keys to PropelAuth', async (t) => {
+  const { server, app, testAuth, validations } = await setup(t)
+  const token = await testAuth.mintAccessToken({ userId: USER_ID })
+  const byToken = await app.inject({ url: '/either', headers: bearer(token) })
+  t.same(byToken.json(), { userId: USER_ID, viaKey: false })
+
+  const expired = await testAuth.mintAccessToken({ userId: USER_ID, expiresIn: -60 })
+  const refused = await app.inject({ url: '/either', headers: bearer(expired) })
+  t.equal(refused.statusCode, 401)
+  t.equal(refused.json().code, 'FST_PROPELAUTH_TOKEN_EXPIRED')
+  t.equal(validations(), 0, 'no JWT is sent to PropelAuth')
+
+  server.reply({ status: 200, body: { user: USER } })
+  const byKey = await app.inject({ url: '/either', headers: bearer(API_KEY) })
+  t.same(byKey.json(), { userId: USER_ID, viaKey: true })
+  t.equal(validations(), 1)
+
+  const anonymous = await app.inject({ url: '/either' })
+  t.equal(anonymous.statusCode, 401)
+  t.equal(anonymous.json().code, 'FST_PROPELAUTH_MISSING_CREDENTIALS')
+  t.match(anonymous.json().message, /access token or API key/)
+})
+
+test('ApiKeyCache keeps entries ttl seconds and at most max of them, least recently used out first', async (t) => {
+  const cache = new ApiKeyCache<string>(2, 30)
+  cache.set('a', 'A', 0)
+  cache.set('b', 'B', 0)
+  t.equal(cache.get('a', 1000), 'A', 'a is now the most recently used')
+  cache.set('c', 'C', 1000)
+  t.equal(cache.get('b', 1000), undefined, 'b, least recently used, made room')
+  t.equal(cache.get('a', 29_999), 'A')
+  t.equal(cache.get('a', 30_000), undefined, 'gone after ttl')
+  t.not(ApiKeyCache.keyOf(API_KEY), API_KEY, 'keys are digests')
+  t.notOk(ApiKeyCache.keyOf(API_KEY).includes(API_KEY))
+})
+
+test('apiKeyCache is checked at registration', async (t) => {
+  const testAuth = await sharedTestAuth
+  for (const apiKeyCache of [{ ttl: 0 }, { ttl: 3600 }, { max: 0 }, { maxx: 1 }, 'yes']) {
+    const app = Fastify()
+    app.register(propelAuth, { ...testAuth.pluginOptions, apiKeyCache: apiKeyCache as never })
+    await t.rejects(async () => { await app.ready() }, { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /apiKeyCache/ }, JSON.stringify(apiKeyCache))
+    await app.close()
+  }
+})
