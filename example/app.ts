@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+import { apiDocs } from './docs.js'
 
 /**
  * The example app: the routes of PropelAuth's backend guides, guarded by this
@@ -8,6 +9,8 @@ import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(server)
   await app.register(propelAuth, auth)
+  // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
+  await app.register(apiDocs)
 
   app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
     return { user_id: request.user!.userId }

@@ -25,10 +25,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
 }
 await app.listen({ port, host })
-const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
+// With PORT=0 the system picks a free port: print the one really bound.
+const address = app.server.address()
+const boundPort = typeof address === 'object' && address !== null ? address.port : port
+const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`
 
 if (standIn === undefined) {
-  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\n`)
+  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nAPI docs (Swagger UI): ${base}/docs\n`)
 } else {
   const acme = [...standIn.state.orgs.values()][0]
   const line = (label: string, token: string, path: string): string =>
@@ -45,6 +48,8 @@ if (standIn === undefined) {
     '',
     `Example app on ${base}, with a local PropelAuth stand-in at ${standIn.apiBaseUrl} (no account needed).`,
     'Set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY to use your real PropelAuth project instead.',
+    '',
+    `API docs (Swagger UI): ${base}/docs — click Authorize and paste one of the tokens below.`,
     '',
     `Org "${acme.name}" has id ${acme.orgId}. Tokens below are valid for 60 minutes:`,
     '',
