@@ -12,5 +12,31 @@ export {
   type TestOrgMembership,
   type RoleModel
 } from './mint.js'
-export { startStandIn, type StandIn, type StandInOptions } from './standin/index.js'
-export { DEFAULT_SEED, type Seed, type SeedUser, type SeedOrg } from './seed.js'
+export {
+  startStandIn,
+  DEFAULT_MFA_CODE,
+  type StandIn,
+  type StandInOptions,
+  type StandInFeatures,
+  type StandInFault,
+  type StandInRateLimit,
+  type StandInCall,
+  type StandInState,
+  type FaultController,
+  type RateLimiter
+} from './standin/index.js'
+export { createManualClock, type ManualClock, type Clock } from './standin/clock.js'
+export { LOGIN_TOKEN_MINUTES } from './standin/routes/login.js'
+export {
+  DEFAULT_SEED,
+  loadSeed,
+  type Seed,
+  type SeedUser,
+  type SeedOrg,
+  type SeedOrgMember,
+  type SeedApiKey,
+  type SeedEmployee,
+  type SeedRoleMapping,
+  type SeedRoleStructure,
+  type SeedDate
+} from './seed.js'

@@ -1,10 +1,25 @@
 import type { MintAccessTokenOptions } from '../mint.js'
 import type { StandInState } from './state.js'
 
+/** Parts of PropelAuth that a project can have switched off; each can be changed while the stand-in runs. */
+export interface StandInFeatures {
+  /** Organizations (B2B). Off: org endpoints answer 426 and tokens carry no orgs. Default on. */
+  orgs: boolean
+  /** `createAccessToken`. Off: 404 "Access token creation is not enabled". Default on. */
+  accessTokenCreation: boolean
+  /** Step-up MFA. Off: `feature_gated`. Default on. */
+  stepUpMfa: boolean
+}
+
 /** What every route module of the stand-in shares. */
 export interface StandInContext {
   state: StandInState
   publicKeyPem: string
-  /** Signs a token with the stand-in's key and issuer. */
+  /** Signs a token with the stand-in's key and issuer, on its clock. */
   mint: (options: MintAccessTokenOptions) => Promise<string>
+  features: StandInFeatures
+  /** The code step-up MFA challenges (TOTP and SMS) accept. */
+  mfaCode: string
+  /** The project's auth URL (the token issuer); known once the stand-in listens. */
+  readonly authUrl: string
 }

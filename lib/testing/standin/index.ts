@@ -1,11 +1,41 @@
 import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { accessTokenClaims, createTestKeyPair, signClaims, type MintAccessTokenOptions, type TestKeyPair } from '../mint.js'
-import { DEFAULT_SEED, type Seed } from '../seed.js'
-import type { StandInContext } from './context.js'
+import { DEFAULT_SEED, loadSeed, type Seed } from '../seed.js'
+import { seconds, type Clock } from './clock.js'
+import type { StandInContext, StandInFeatures } from './context.js'
+import { FaultController, type StandInFault } from './faults.js'
+import { installCallLog, installGate, installParsers, type StandInCall } from './hooks.js'
+import { createIdSource } from './ids.js'
+import { RateLimiter, type StandInRateLimit } from './rate-limits.js'
 import { accessTokenRoutes } from './routes/access-token.js'
+import { apiKeyRoutes } from './routes/api-keys.js'
+import { employeeRoutes } from './routes/employees.js'
+import { insightRoutes } from './routes/insights.js'
+import { inviteRoutes } from './routes/invites.js'
+import { loginRoutes } from './routes/login.js'
+import { magicLinkRoutes } from './routes/magic-links.js'
+import { membershipRoutes } from './routes/memberships.js'
 import { metadataRoutes } from './routes/metadata.js'
+import { migrationRoutes } from './routes/migrations.js'
+import { orgRoutes } from './routes/orgs.js'
+import { scimRoutes } from './routes/scim.js'
+import { ssoRoutes } from './routes/sso.js'
+import { stepUpMfaRoutes } from './routes/step-up-mfa.js'
+import { userAccountRoutes } from './routes/user-accounts.js'
+import { userQueryRoutes } from './routes/user-queries.js'
 import { StandInState } from './state.js'
+
+export type { StandInFeatures } from './context.js'
+export type { StandInFault } from './faults.js'
+export type { StandInRateLimit } from './rate-limits.js'
+export type { StandInCall } from './hooks.js'
+export type { FaultController } from './faults.js'
+export type { RateLimiter } from './rate-limits.js'
+export type { StandInState } from './state.js'
+
+/** The code step-up MFA challenges accept unless `mfaCode` says otherwise. */
+export const DEFAULT_MFA_CODE = '123456'
 
 export interface StandInOptions {
   /** Port on loopback; 0 (default) picks a free one. */
@@ -14,12 +44,28 @@ export interface StandInOptions {
   host?: string
   /** The backend API key clients must send. Default: a random one. */
   apiKey?: string
-  /** Users, orgs and roles to start with. Default `DEFAULT_SEED`. */
-  seed?: Seed
+  /** Users, orgs and roles to start with, or the path of a JSON file holding them. Default `DEFAULT_SEED`. */
+  seed?: Seed | string
+  /** The project's auth URL: the issuer of minted tokens and the accepted `X-Propelauth-url`. Default `http://localhost:<port>`. */
+  authUrl?: string
   /** Reuse a key pair; a new one is made by default. */
   keyPair?: TestKeyPair
   /** Fastify logger option for the stand-in itself. Default off. */
   logger?: FastifyServerOptions['logger']
+  /** The stand-in's clock (epoch ms): created_at fields, expiries, token `iat`/`exp`, reports. Default `Date.now`. See `createManualClock`. */
+  now?: Clock
+  /** Derive every new id and secret from this seed instead of randomly, so runs repeat exactly. */
+  idSeed?: string | number
+  /** Parts of PropelAuth switched off, e.g. `{ orgs: false }` for a project without B2B (426). */
+  features?: Partial<StandInFeatures>
+  /** The code step-up MFA (TOTP and SMS) accepts. Default `'123456'`. */
+  mfaCode?: string
+  /** Rate limits to enforce (429), e.g. `[{ path: '/api/backend/v1/end_user_api_keys/validate', max: 5 }]`. */
+  rateLimits?: StandInRateLimit[]
+  /** Faults injected from the start; add more with `standIn.faults.add`. */
+  faults?: StandInFault[]
+  /** Called after each answered call (the CLI logs them with it). */
+  onCall?: (call: StandInCall) => void
 }
 
 export interface StandIn {
@@ -30,56 +76,113 @@ export interface StandIn {
   apiKey: string
   /** `{ authUrl, apiKey, apiBaseUrl }`: register the plugin with these and it fetches its key from the stand-in. */
   pluginOptions: { authUrl: string, apiKey: string, apiBaseUrl: string }
+  /** The in-memory project: users, orgs, invites, API keys, sent emails (`state.outbox`)… */
   state: StandInState
   /** The stand-in's own Fastify instance. */
   app: FastifyInstance
+  /** Switches, changeable at any time: `standIn.features.orgs = false`. */
+  features: StandInFeatures
+  /** Inject latency, error statuses and dropped connections: `standIn.faults.add({ status: 503, times: 1 })`. */
+  faults: FaultController
+  /** Change rate limits at any time: `standIn.rateLimits.set([{ max: 2 }])`. */
+  rateLimits: RateLimiter
+  /** The calls answered so far (method, url, status), latest last; at most 1000 are kept. */
+  calls: StandInCall[]
+  /** The code step-up MFA challenges accept. */
+  mfaCode: string
   /** A token for a stored user (by id or email), as `createAccessToken` would return it. */
   createAccessToken: (userIdOrEmail: string, options?: { durationInMinutes?: number, activeOrgId?: string }) => Promise<string>
   /** Signs any claims with the stand-in's key, for tokens the state does not describe. */
   mintAccessToken: (options?: MintAccessTokenOptions) => Promise<string>
+  /** Back to the start: the seed's state, the initial features, rate limits and faults, no recorded calls. */
+  reset: () => void
   close: () => Promise<void>
+}
+
+function urlHost (host: string): string {
+  // A wildcard address is reachable on loopback; IPv6 literals need brackets in URLs.
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return host.includes(':') ? `[${host}]` : host
 }
 
 /**
  * Starts a PropelAuth-compatible backend on loopback: the token verification
- * metadata and the backend API, backed by in-memory state, checking the API key
- * and `X-Propelauth-url` as PropelAuth does.
+ * metadata and the whole backend API (users, orgs, invites, magic links,
+ * access tokens, end-user API keys, SAML/OIDC, step-up MFA, SCIM, reports),
+ * backed by in-memory state, checking the API key and `X-Propelauth-url` as
+ * PropelAuth does, plus a development password login (`POST /login`).
  */
 export async function startStandIn (options: StandInOptions = {}): Promise<StandIn> {
   const host = options.host ?? '127.0.0.1'
   const apiKey = options.apiKey ?? `standin_${randomBytes(16).toString('hex')}`
+  const seed = await loadSeed(options.seed ?? DEFAULT_SEED)
   const keyPair = options.keyPair ?? await createTestKeyPair()
-  const state = new StandInState(options.seed ?? DEFAULT_SEED)
-  const app = Fastify({ logger: options.logger ?? false })
+  const now = options.now ?? Date.now
+  const state = new StandInState(seed, now, createIdSource(options.idSeed))
+  const initialFeatures: StandInFeatures = { orgs: true, accessTokenCreation: true, stepUpMfa: true, ...options.features }
+  const features: StandInFeatures = { ...initialFeatures }
+  const faults = new FaultController()
+  for (const fault of options.faults ?? []) faults.add(fault)
+  const rateLimits = new RateLimiter(now, options.rateLimits)
+  const calls: StandInCall[] = []
 
-  // The issuer depends on the port, known only after listen: routes read it late.
-  let issuer = ''
-  let authHostname = ''
+  // The auth URL depends on the port, known only after listen: routes read it late.
+  let authUrl = options.authUrl === undefined ? '' : new URL(options.authUrl).origin
   const mint = async (mintOptions: MintAccessTokenOptions): Promise<string> =>
-    await signClaims(accessTokenClaims(mintOptions, issuer, state.roles), keyPair.privateKey)
-  const context: StandInContext = { state, publicKeyPem: keyPair.publicKeyPem, mint }
+    await signClaims(accessTokenClaims(mintOptions, authUrl, state.roles, seconds(now())), keyPair.privateKey)
+  const context: StandInContext = {
+    state,
+    publicKeyPem: keyPair.publicKeyPem,
+    mint,
+    features,
+    mfaCode: options.mfaCode ?? DEFAULT_MFA_CODE,
+    get authUrl () { return authUrl }
+  }
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/login' || request.url.startsWith('/login?')) return
-    if (request.headers.authorization !== `Bearer ${apiKey}`) {
-      return await reply.code(401).send({ error: 'Unauthorized' })
-    }
-    // Current clients name the project in X-Propelauth-url (Node: hostname, Python: with port).
-    const project = request.headers['x-propelauth-url']
-    if (project !== undefined && project !== authHostname && project !== new URL(issuer).host) {
-      return await reply.code(404).send({ error: 'Unknown auth URL' })
+  const app = Fastify({ logger: options.logger ?? false })
+  installParsers(app)
+  installGate(app, {
+    apiKey,
+    faults,
+    rateLimits,
+    projectHosts: () => {
+      const url = new URL(authUrl)
+      return [url.hostname, url.host]
     }
   })
+  installCallLog(app, calls, options.onCall)
+
   metadataRoutes(app, context)
+  loginRoutes(app, context)
   accessTokenRoutes(app, context)
+  userQueryRoutes(app, context)
+  userAccountRoutes(app, context)
+  migrationRoutes(app, context)
+  magicLinkRoutes(app, context)
+  apiKeyRoutes(app, context)
+  stepUpMfaRoutes(app, context)
+  employeeRoutes(app, context)
+  insightRoutes(app, context)
+  // Everything about organizations answers 426 while the project has them switched off.
+  await app.register(async (orgScope) => {
+    orgScope.addHook('onRequest', async (_request, reply) => {
+      if (!features.orgs) {
+        return await reply.code(426).send({ user_facing_error: 'Cannot use organizations unless B2B support is enabled. Enable it in your PropelAuth dashboard.' })
+      }
+    })
+    orgRoutes(orgScope, context)
+    membershipRoutes(orgScope, context)
+    inviteRoutes(orgScope, context)
+    ssoRoutes(orgScope, context)
+    scimRoutes(orgScope, context)
+  })
 
   await app.listen({ port: options.port ?? 0, host })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
-  const authUrl = `http://localhost:${port}`
-  issuer = authUrl
-  authHostname = 'localhost'
-  const apiBaseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (authUrl === '') authUrl = `http://localhost:${port}`
+  const apiBaseUrl = `http://${urlHost(host)}:${port}`
 
   return {
     authUrl,
@@ -88,15 +191,29 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     pluginOptions: { authUrl, apiKey, apiBaseUrl },
     state,
     app,
+    features,
+    faults,
+    rateLimits,
+    calls,
+    mfaCode: context.mfaCode,
     createAccessToken: async (userIdOrEmail, tokenOptions = {}) => {
       const user = state.users.get(userIdOrEmail) ?? state.findUserByEmail(userIdOrEmail)
       if (user === undefined) throw new Error(`stand-in: no user ${userIdOrEmail}`)
       return await mint({
-        ...state.tokenOptionsFor(user, tokenOptions.activeOrgId),
+        ...state.tokenOptionsFor(user, tokenOptions.activeOrgId, features.orgs),
         expiresIn: (tokenOptions.durationInMinutes ?? 30) * 60
       })
     },
     mintAccessToken: async (mintOptions = {}) => await mint(mintOptions),
+    reset: () => {
+      state.ids = createIdSource(options.idSeed)
+      state.load(seed)
+      Object.assign(features, initialFeatures)
+      faults.clear()
+      for (const fault of options.faults ?? []) faults.add(fault)
+      rateLimits.set(options.rateLimits ?? [])
+      calls.length = 0
+    },
     close: async () => { await app.close() }
   }
 }

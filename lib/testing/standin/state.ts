@@ -1,78 +1,250 @@
-import { createHash, randomUUID } from 'node:crypto'
-import type { MintAccessTokenOptions, RoleModel } from '../mint.js'
-import { DEFAULT_ROLE_HIERARCHY, urlSafeName } from '../mint.js'
-import type { Seed } from '../seed.js'
+import type { OrgMemberInfoClaims } from '../../claims.js'
+import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from '../mint.js'
+import type { Seed, SeedDate } from '../seed.js'
+import { seconds, type Clock } from './clock.js'
+import { createIdSource, stableFraction, stableHexId, stableId, type IdSource } from './ids.js'
+import type {
+  RoleMapping,
+  RoleStructure,
+  SentEmail,
+  SmsChallenge,
+  StepUpGrant,
+  StoredApiKey,
+  StoredInvite,
+  StoredMagicLink,
+  StoredMembership,
+  StoredOrg,
+  StoredUser
+} from './records.js'
 
-export interface StoredUser {
-  userId: string
-  email: string
-  password?: string
-  firstName?: string
-  lastName?: string
-  username?: string
-  properties?: Record<string, unknown>
-  metadata?: Record<string, unknown>
-  createdAt: number
+export type { StoredUser, StoredOrg, StoredMembership } from './records.js'
+export { stableId } from './ids.js'
+
+const DAY = 86_400
+/** Seeded users and orgs get a made-up past within this many days, so reports and charts have data. */
+const SEED_HISTORY_DAYS = 90
+/** How long an invitation stays valid. */
+export const INVITE_LIFETIME_SECONDS = 7 * DAY
+
+/** The roles an org uses: the project's, or a custom role mapping's. */
+export interface OrgRoleModel extends RoleModel {
+  roleStructure: RoleStructure
 }
 
-export interface StoredMembership {
-  role: string
-  additionalRoles: string[]
-}
-
-export interface StoredOrg {
-  orgId: string
-  name: string
-  metadata: Record<string, unknown>
-  roleStructure: 'single_role_in_hierarchy' | 'multi_role'
-  /** userId → membership */
-  members: Map<string, StoredMembership>
-  createdAt: number
-}
-
-/** A UUID v4-shaped id derived from a name, so a seed gives the same ids every run. */
-export function stableId (name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+function seedSeconds (date: SeedDate | undefined, fallback: number, where: string): number {
+  if (date === undefined) return fallback
+  if (typeof date === 'number') return Math.floor(date)
+  const ms = Date.parse(date)
+  if (Number.isNaN(ms)) throw new Error(`stand-in seed: ${where} is not a date: ${date}`)
+  return seconds(ms)
 }
 
 /** The stand-in's in-memory PropelAuth project. */
 export class StandInState {
-  readonly roles: RoleModel
+  /** The project's roles (highest first) and their permissions. */
+  roles: RoleModel = { roleHierarchy: DEFAULT_ROLE_HIERARCHY, rolePermissions: {} }
+  /** Role structure of orgs created without one. */
+  defaultRoleStructure: RoleStructure = 'single_role_in_hierarchy'
+  readonly roleMappings = new Map<string, RoleMapping>()
   readonly users = new Map<string, StoredUser>()
   readonly orgs = new Map<string, StoredOrg>()
+  readonly invites: StoredInvite[] = []
+  /** token → link */
+  readonly magicLinks = new Map<string, StoredMagicLink>()
+  /** apiKeyId → key */
+  readonly apiKeys = new Map<string, StoredApiKey>()
+  /** employeeId → email */
+  readonly employees = new Map<string, string>()
+  readonly stepUpGrants = new Map<string, StepUpGrant>()
+  readonly smsChallenges = new Map<string, SmsChallenge>()
+  /** Emails PropelAuth would have sent (confirmations, invitations, magic links), oldest first. */
+  readonly outbox: SentEmail[] = []
 
-  constructor (seed: Seed, now: () => number = Date.now) {
-    this.roles = {
-      roleHierarchy: seed.roles ?? DEFAULT_ROLE_HIERARCHY,
-      rolePermissions: seed.rolePermissions ?? {}
+  readonly now: Clock
+  /** Where new ids and secrets come from (seedable, see `idSeed`). */
+  ids: IdSource
+
+  constructor (seed: Seed, now: Clock = Date.now, ids: IdSource = createIdSource()) {
+    this.now = now
+    this.ids = ids
+    this.load(seed)
+  }
+
+  /** Epoch seconds on the stand-in's clock. */
+  nowSeconds (): number {
+    return seconds(this.now())
+  }
+
+  /** Forgets everything and loads `seed`, as at start. */
+  load (seed: Seed): void {
+    this.users.clear()
+    this.orgs.clear()
+    this.invites.length = 0
+    this.magicLinks.clear()
+    this.apiKeys.clear()
+    this.employees.clear()
+    this.stepUpGrants.clear()
+    this.smsChallenges.clear()
+    this.outbox.length = 0
+    this.roleMappings.clear()
+
+    const now = this.nowSeconds()
+    this.roles = { roleHierarchy: seed.roles ?? DEFAULT_ROLE_HIERARCHY, rolePermissions: seed.rolePermissions ?? {} }
+    this.defaultRoleStructure = seed.roleStructure ?? 'single_role_in_hierarchy'
+    for (const mapping of seed.customRoleMappings ?? []) {
+      this.roleMappings.set(mapping.name, { ...mapping, rolePermissions: mapping.rolePermissions ?? {} })
     }
-    const createdAt = Math.floor(now() / 1000)
+
     for (const user of seed.users ?? []) {
       const userId = user.userId ?? stableId(`user:${user.email}`)
-      this.users.set(userId, { ...user, userId, createdAt })
+      const createdAt = seedSeconds(user.createdAt, now - Math.floor(stableFraction(`created:${user.email}`) * SEED_HISTORY_DAYS) * DAY, `createdAt of ${user.email}`)
+      const lastActiveAt = seedSeconds(user.lastActiveAt, createdAt + Math.floor(stableFraction(`active:${user.email}`) * (now - createdAt)), `lastActiveAt of ${user.email}`)
+      const oauthTokens: StoredUser['oauthTokens'] = {}
+      for (const provider of user.oauthProviders ?? []) {
+        oauthTokens[provider] = {
+          access_token: `standin_${provider}_${stableHexId(`oauth:${user.email}:${provider}`)}`,
+          refresh_token: `standin_${provider}_refresh_${stableHexId(`oauth-refresh:${user.email}:${provider}`)}`,
+          token_provider: provider,
+          token_expiration: now + 3600,
+          authorized_scopes: ['openid', 'email', 'profile']
+        }
+      }
+      this.users.set(userId, {
+        userId,
+        email: user.email,
+        emailConfirmed: user.emailConfirmed ?? true,
+        password: user.password,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        username: user.username,
+        pictureUrl: user.pictureUrl,
+        properties: user.properties ?? {},
+        metadata: user.metadata,
+        legacyUserId: user.legacyUserId,
+        enabled: user.enabled ?? true,
+        locked: user.locked ?? false,
+        canCreateOrgs: user.canCreateOrgs ?? true,
+        mfa: user.mfa === undefined
+          ? null
+          : user.mfa === 'totp'
+            ? { type: 'Totp' }
+            : { type: 'Phone', phones: user.mfa.phoneNumbers.map((number) => ({ phoneId: stableId(`phone:${user.email}:${number}`), suffix: number.slice(-4) })) },
+        updatePasswordRequired: false,
+        createdAt,
+        lastActiveAt: Math.min(Math.max(lastActiveAt, createdAt), Math.max(now, createdAt)),
+        signupQueryParameters: user.signupQueryParameters ?? {},
+        oauthTokens
+      })
     }
+
     for (const org of seed.orgs ?? []) {
       const orgId = org.orgId ?? stableId(`org:${org.name}`)
-      const members = new Map<string, StoredMembership>()
-      for (const member of org.members ?? []) {
-        const user = this.findUserByEmail(member.email)
-        if (user === undefined) throw new Error(`stand-in seed: org ${org.name} lists ${member.email}, who is not among the users`)
-        members.set(user.userId, { role: member.role, additionalRoles: member.additionalRoles ?? [] })
-      }
-      this.orgs.set(orgId, {
+      const createdAt = seedSeconds(org.createdAt, now - Math.floor(stableFraction(`created:${org.name}`) * SEED_HISTORY_DAYS) * DAY, `createdAt of org ${org.name}`)
+      const stored = this.newOrg({
         orgId,
         name: org.name,
+        createdAt,
         metadata: org.metadata ?? {},
-        roleStructure: org.roleStructure ?? 'single_role_in_hierarchy',
-        members,
-        createdAt
+        roleStructure: org.roleStructure ?? this.defaultRoleStructure,
+        customRoleMappingName: org.customRoleMappingName,
+        domain: org.domain,
+        extraDomains: org.extraDomains ?? [],
+        domainAutojoin: org.autojoinByDomain ?? false,
+        domainRestrict: org.restrictToDomain ?? false,
+        maxUsers: org.maxUsers,
+        legacyOrgId: org.legacyOrgId,
+        canSetupSaml: org.canSetupSaml ?? false
       })
+      for (const member of org.members ?? []) {
+        const user = this.requireSeededUser(member.email, `org ${org.name}`)
+        stored.members.set(user.userId, { role: member.role, additionalRoles: member.additionalRoles ?? [], joinedAt: Math.max(user.createdAt, createdAt) })
+      }
+      for (const invite of org.invites ?? []) {
+        const inviter = invite.inviterEmail === undefined ? undefined : this.requireSeededUser(invite.inviterEmail, `invites of org ${org.name}`)
+        this.invites.push({
+          inviteeEmail: invite.email,
+          orgId,
+          role: invite.role,
+          additionalRoles: invite.additionalRoles ?? [],
+          createdAt: now,
+          expiresAt: now + INVITE_LIFETIME_SECONDS,
+          inviterEmail: inviter?.email,
+          inviterUserId: inviter?.userId
+        })
+      }
+      for (const group of org.scimGroups ?? []) {
+        const groupId = group.groupId ?? stableId(`scim:${org.name}:${group.displayName}`)
+        const memberIds = (group.members ?? []).map((email) => this.requireSeededUser(email, `SCIM group ${group.displayName}`).userId)
+        stored.scimGroups.set(groupId, { groupId, displayName: group.displayName, externalId: group.externalId, memberIds })
+      }
+      this.orgs.set(orgId, stored)
+    }
+
+    for (const [index, key] of (seed.apiKeys ?? []).entries()) {
+      const apiKeyId = (key.apiKeyId ?? stableHexId(`apikey:${key.token ?? key.displayName ?? index}`)).toLowerCase()
+      const org = key.orgName === undefined ? undefined : this.findOrgByName(key.orgName)
+      const user = key.userEmail === undefined ? undefined : this.requireSeededUser(key.userEmail, 'apiKeys')
+      this.apiKeys.set(apiKeyId, {
+        apiKeyId,
+        token: key.token ?? stableHexId(`apikey-token:${apiKeyId}`) + stableHexId(`apikey-secret:${apiKeyId}`),
+        orgId: org?.orgId,
+        userId: user?.userId,
+        createdAt: now,
+        expiresAtSeconds: key.expiresAtSeconds,
+        metadata: key.metadata,
+        displayName: key.displayName,
+        archived: false,
+        imported: key.imported ?? false,
+        usage: new Map()
+      })
+    }
+
+    for (const employee of seed.employees ?? []) {
+      this.employees.set(employee.employeeId ?? stableId(`employee:${employee.email}`), employee.email)
     }
   }
 
-  newId (): string {
-    return randomUUID()
+  private requireSeededUser (email: string, where: string): StoredUser {
+    const user = this.findUserByEmail(email)
+    if (user === undefined) throw new Error(`stand-in seed: ${where} lists ${email}, who is not among the users`)
+    return user
+  }
+
+  /** A user record with PropelAuth's defaults, not yet stored. */
+  newUser (fields: Pick<StoredUser, 'userId' | 'email'> & Partial<StoredUser>): StoredUser {
+    const now = this.nowSeconds()
+    return {
+      emailConfirmed: false,
+      properties: {},
+      enabled: true,
+      locked: false,
+      canCreateOrgs: true,
+      mfa: null,
+      updatePasswordRequired: false,
+      createdAt: now,
+      lastActiveAt: now,
+      signupQueryParameters: {},
+      oauthTokens: {},
+      ...fields
+    }
+  }
+
+  /** An org record with PropelAuth's defaults, not yet stored. */
+  newOrg (fields: Pick<StoredOrg, 'orgId' | 'name'> & Partial<StoredOrg>): StoredOrg {
+    return {
+      metadata: {},
+      roleStructure: this.defaultRoleStructure,
+      members: new Map(),
+      createdAt: this.nowSeconds(),
+      extraDomains: [],
+      domainAutojoin: false,
+      domainRestrict: false,
+      canSetupSaml: false,
+      passwordRotation: { enabled: false, historySize: 0, period: 0 },
+      scimGroups: new Map(),
+      departures: [],
+      ...fields
+    }
   }
 
   findUserByEmail (email: string): StoredUser | undefined {
@@ -83,20 +255,74 @@ export class StandInState {
     return undefined
   }
 
-  /** The options that mint a token describing `user` as the state has them now. */
-  tokenOptionsFor (user: StoredUser, activeOrgId?: string): MintAccessTokenOptions {
-    const orgs: NonNullable<MintAccessTokenOptions['orgs']> = []
+  findUserByUsername (username: string): StoredUser | undefined {
+    for (const user of this.users.values()) {
+      if (user.username !== undefined && user.username === username) return user
+    }
+    return undefined
+  }
+
+  findOrgByName (name: string): StoredOrg | undefined {
     for (const org of this.orgs.values()) {
-      const membership = org.members.get(user.userId)
-      if (membership === undefined) continue
+      if (org.name === name) return org
+    }
+    return undefined
+  }
+
+  /** The roles, permissions and structure that apply in `org`. */
+  roleModelFor (org: StoredOrg): OrgRoleModel {
+    const mapping = org.customRoleMappingName === undefined ? undefined : this.roleMappings.get(org.customRoleMappingName)
+    if (mapping === undefined) return { ...this.roles, roleStructure: org.roleStructure }
+    return { roleHierarchy: mapping.roles, rolePermissions: mapping.rolePermissions, roleStructure: mapping.roleStructure ?? org.roleStructure }
+  }
+
+  /** The user's membership as PropelAuth describes it (tokens, `include_orgs`, API key validation). */
+  memberInfo (org: StoredOrg, userId: string): OrgMemberInfoClaims | undefined {
+    const membership = org.members.get(userId)
+    if (membership === undefined) return undefined
+    return orgMemberInfoClaims(this.membershipForMint(org, membership), this.roleModelFor(org))
+  }
+
+  private membershipForMint (org: StoredOrg, membership: StoredMembership): TestOrgMembership {
+    const model = this.roleModelFor(org)
+    return {
+      orgId: org.orgId,
+      orgName: org.name,
+      urlSafeOrgName: urlSafeName(org.name),
+      role: membership.role,
+      additionalRoles: membership.additionalRoles,
+      roleStructure: model.roleStructure,
+      metadata: org.metadata,
+      legacyOrgId: org.legacyOrgId
+    }
+  }
+
+  /** `org_id → OrgMemberInfo` for every org the user is in. */
+  orgInfoOf (userId: string): Record<string, OrgMemberInfoClaims> {
+    const out: Record<string, OrgMemberInfoClaims> = {}
+    for (const org of this.orgs.values()) {
+      const info = this.memberInfo(org, userId)
+      if (info !== undefined) out[org.orgId] = info
+    }
+    return out
+  }
+
+  /** The options that mint a token describing `user` as the state has them now. */
+  tokenOptionsFor (user: StoredUser, activeOrgId?: string, includeOrgs = true): MintAccessTokenOptions {
+    const orgs: TestOrgMembership[] = []
+    for (const info of includeOrgs ? Object.values(this.orgInfoOf(user.userId)) : []) {
+      // Inherited roles and permissions are worked out here, with the org's own role model.
       orgs.push({
-        orgId: org.orgId,
-        orgName: org.name,
-        urlSafeOrgName: urlSafeName(org.name),
-        role: membership.role,
-        additionalRoles: membership.additionalRoles,
-        roleStructure: org.roleStructure,
-        metadata: org.metadata
+        orgId: info.org_id,
+        orgName: info.org_name,
+        urlSafeOrgName: info.url_safe_org_name,
+        role: info.user_role,
+        additionalRoles: info.additional_roles,
+        roleStructure: info.org_role_structure,
+        inheritedRoles: info.inherited_user_roles_plus_current_role,
+        permissions: info.user_permissions,
+        metadata: info.org_metadata,
+        legacyOrgId: info.legacy_org_id
       })
     }
     return {
@@ -107,9 +333,59 @@ export class StandInState {
       username: user.username,
       properties: user.properties,
       metadata: user.metadata,
+      legacyUserId: user.legacyUserId,
       orgs,
       activeOrgId,
       loginMethod: { login_method: 'generated_from_backend_api' }
     }
+  }
+
+  /** Removes a member, remembering the departure for the attrition report. */
+  removeMember (org: StoredOrg, userId: string): boolean {
+    if (!org.members.delete(userId)) return false
+    org.departures.push({ userId, at: this.nowSeconds() })
+    for (const group of org.scimGroups.values()) group.memberIds = group.memberIds.filter((id) => id !== userId)
+    return true
+  }
+
+  /** Deletes a user and everything that hangs on them. */
+  deleteUser (userId: string): boolean {
+    const user = this.users.get(userId)
+    if (user === undefined) return false
+    for (const org of this.orgs.values()) this.removeMember(org, userId)
+    for (const key of this.apiKeys.values()) {
+      if (key.userId === userId) key.archived = true
+    }
+    this.users.delete(userId)
+    return true
+  }
+
+  deleteOrg (orgId: string): boolean {
+    if (!this.orgs.delete(orgId)) return false
+    for (const key of this.apiKeys.values()) {
+      if (key.orgId === orgId) key.archived = true
+    }
+    this.removeInvites((invite) => invite.orgId === orgId)
+    return true
+  }
+
+  pendingInvites (): StoredInvite[] {
+    const now = this.nowSeconds()
+    return this.invites.filter((invite) => invite.expiresAt > now)
+  }
+
+  removeInvites (match: (invite: StoredInvite) => boolean): number {
+    let removed = 0
+    for (let i = this.invites.length - 1; i >= 0; i--) {
+      if (match(this.invites[i])) {
+        this.invites.splice(i, 1)
+        removed++
+      }
+    }
+    return removed
+  }
+
+  sendEmail (email: Omit<SentEmail, 'at'>): void {
+    this.outbox.push({ ...email, at: this.nowSeconds() })
   }
 }

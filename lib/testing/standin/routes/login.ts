@@ -1,0 +1,62 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { StandInContext } from '../context.js'
+
+/** Lifetime of tokens from the development login. */
+export const LOGIN_TOKEN_MINUTES = 60
+
+// One message for every failure, so the answer never tells which of the email
+// or the password was wrong (or whether the account exists).
+const INVALID_CREDENTIALS = 'Incorrect email or password'
+
+function samePassword (given: string, stored: string | undefined): boolean {
+  if (stored === undefined) return false
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+  return timingSafeEqual(digest(given), digest(stored))
+}
+
+function allowBrowsers (reply: FastifyReply): FastifyReply {
+  // Swagger UI posts the password form from the app's origin (another port):
+  // let any origin read the answer. No cookies are involved, so `*` is enough.
+  return reply
+    .header('access-control-allow-origin', '*')
+    .header('access-control-allow-methods', 'POST, OPTIONS')
+    .header('access-control-allow-headers', 'content-type, accept, authorization, x-requested-with')
+    .header('access-control-max-age', '600')
+}
+
+/**
+ * `POST /login`: a development login in the style of an OAuth2 password flow
+ * (FastAPI's OAuth2PasswordBearer tutorial). It takes a form with `username`
+ * (the email) and `password` of a seeded user and answers
+ * `{ access_token, token_type: 'bearer' }`, a PropelAuth-shaped token for that
+ * user. PropelAuth itself has no such endpoint: it exists so that Swagger UI's
+ * Authorize dialog can sign in as a seeded user.
+ */
+export function loginRoutes (app: FastifyInstance, context: StandInContext): void {
+  app.options('/login', async (_request, reply) => await allowBrowsers(reply).code(204).send())
+
+  app.post('/login', async (request, reply) => {
+    allowBrowsers(reply)
+    const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
+    const grantType = form.grant_type
+    if (grantType !== undefined && grantType !== 'password') {
+      return await reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'Only the password grant is supported' })
+    }
+    const { username, password } = form
+    if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
+      return await reply.code(400).send({ error: 'invalid_request', error_description: 'Send username (the email) and password as an application/x-www-form-urlencoded form' })
+    }
+    const user = context.state.findUserByEmail(username)
+    if (user === undefined || !samePassword(password, user.password) || !user.enabled || user.locked) {
+      return await reply.code(403).send({ error: 'invalid_grant', error_description: INVALID_CREDENTIALS })
+    }
+    user.lastActiveAt = context.state.nowSeconds()
+    const accessToken = await context.mint({
+      ...context.state.tokenOptionsFor(user, undefined, context.features.orgs),
+      loginMethod: { login_method: 'password' },
+      expiresIn: LOGIN_TOKEN_MINUTES * 60
+    })
+    return { access_token: accessToken, token_type: 'bearer' }
+  })
+}

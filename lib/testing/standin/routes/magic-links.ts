@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import type { StandInContext } from '../context.js'
+import { Fields, sendFieldErrors, sendNotFound } from '../http.js'
+
+/** PropelAuth's default lifetime of a magic link. */
+export const DEFAULT_MAGIC_LINK_HOURS = 24
+
+/**
+ * `POST /api/backend/v1/magic_link` makes a link that signs the user in; the
+ * stand-in also serves the link itself (`GET /magic_link?t=…`, no API key),
+ * answering with an access token where PropelAuth would set a session and
+ * redirect.
+ */
+export function magicLinkRoutes (app: FastifyInstance, context: StandInContext): void {
+  const { state } = context
+
+  app.post('/api/backend/v1/magic_link', async (request, reply) => {
+    const fields = Fields.body(request)
+    const email = fields.email('email', { required: true })
+    const redirectToUrl = fields.string('redirect_to_url', { nonEmpty: true })
+    const hours = fields.number('expires_in_hours', { min: 1 / 60, max: 24 * 365 }) ?? DEFAULT_MAGIC_LINK_HOURS
+    const createUser = fields.boolean('create_new_user_if_one_doesnt_exist') ?? true
+    const expireAfterFirstUse = fields.boolean('expire_after_first_use') ?? false
+    const requiresInterstitial = fields.boolean('requires_interstitial') ?? false
+    const signupParameters = fields.object('user_signup_query_parameters')
+    if (signupParameters !== undefined && !Object.values(signupParameters).every((value) => typeof value === 'string')) {
+      fields.fail('user_signup_query_parameters', 'Values must be strings')
+    }
+    if (redirectToUrl !== undefined && !URL.canParse(redirectToUrl)) fields.fail('redirect_to_url', 'Must be an absolute URL')
+    if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
+
+    let user = state.findUserByEmail(email!)
+    if (user === undefined) {
+      if (!createUser) return await sendFieldErrors(reply, { email: ['No user has this email'] })
+      user = state.newUser({ userId: state.ids.uuid(), email: email!, signupQueryParameters: (signupParameters ?? {}) as Record<string, string> })
+      state.users.set(user.userId, user)
+    }
+    const now = state.nowSeconds()
+    const token = state.ids.hex(24)
+    const url = `${context.authUrl}/magic_link?t=${token}`
+    state.magicLinks.set(token, {
+      token,
+      url,
+      userId: user.userId,
+      email: user.email,
+      redirectToUrl,
+      createdAt: now,
+      expiresAt: now + Math.round(hours * 3600),
+      expireAfterFirstUse,
+      requiresInterstitial
+    })
+    state.sendEmail({ to: user.email, kind: 'magic_link', link: url })
+    return { url }
+  })
+
+  app.get<{ Querystring: { t?: string } }>('/magic_link', async (request, reply) => {
+    const link = state.magicLinks.get(request.query.t ?? '')
+    const user = link === undefined ? undefined : state.users.get(link.userId)
+    if (link === undefined || user === undefined || link.expiresAt <= state.nowSeconds() || !user.enabled) {
+      return await sendNotFound(reply, 'Magic link')
+    }
+    if (link.expireAfterFirstUse) state.magicLinks.delete(link.token)
+    user.emailConfirmed = true
+    user.lastActiveAt = state.nowSeconds()
+    const accessToken = await context.mint({
+      ...state.tokenOptionsFor(user, undefined, context.features.orgs),
+      loginMethod: { login_method: 'magic_link' },
+      expiresIn: 60 * 60
+    })
+    return { access_token: accessToken, token_type: 'bearer', redirect_to_url: link.redirectToUrl }
+  })
+}
