@@ -50,7 +50,7 @@ export const propelAuthSecurityScheme = Object.freeze({
   type: 'http',
   scheme: 'bearer',
   bearerFormat: 'JWT',
-  description: 'A PropelAuth access token, sent as `Authorization: Bearer <access token>`.'
+  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Authorization: Bearer <token>`.'
 })
 
 /** Swagger 2.0 has no bearer scheme: the header itself is the key. */
@@ -89,7 +89,7 @@ function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | u
   // An org requirement implies a signed-in user: say only the stronger one.
   const said = org.length > 0 ? org : enforced
   const requirement = said.length > 0
-    ? `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (a PropelAuth access token as \`Authorization: Bearer <token>\`).`
+    ? `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
     : 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
   const statuses: Annotation['statuses'] = org.length > 0 ? ['401', '403'] : enforced.length > 0 ? ['401'] : []
   return { security, statuses, requirement }
@@ -105,12 +105,12 @@ function errorExample (error: Error & { statusCode?: number, code?: string }, st
 
 const RESPONSES = {
   401: {
-    description: 'Unauthorized: the access token is missing, malformed, invalid or expired (codes FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER, FST_PROPELAUTH_INVALID_TOKEN, FST_PROPELAUTH_TOKEN_EXPIRED).',
+    description: 'Unauthorized: the credentials are missing, malformed, invalid or expired; `code` says which, e.g. FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_TOKEN or FST_PROPELAUTH_TOKEN_EXPIRED.',
     challenge: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`',
     examples: [errorExample(new MissingTokenError(), 'Unauthorized'), errorExample(new ExpiredTokenError(), 'Unauthorized')]
   },
   403: {
-    description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires (codes FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE, FST_PROPELAUTH_MISSING_PERMISSION).',
+    description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
     challenge: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`',
     examples: [errorExample(new NotOrgMemberError(), 'Forbidden'), errorExample(new InsufficientRoleError('Admin'), 'Forbidden')]
   }
@@ -271,14 +271,19 @@ function swaggerOf (scope: object): SwaggerFunction | undefined {
   return typeof swagger === 'function' ? swagger as SwaggerFunction : undefined
 }
 
-/** Replaces the decorator where swagger defined it, so that every scope (and @fastify/swagger-ui) calls the wrapper. */
+/**
+ * Replaces the decorator where swagger defined it, so that every scope (and
+ * @fastify/swagger-ui) calls the wrapper. Every swagger up the chain sees the
+ * route (a parent's `onRoute` hooks run for its children's routes), so each
+ * one is wrapped, not only the nearest.
+ */
 function ensureWrapped (scope: object): void {
-  let owner: object | null = scope
-  while (owner !== null && !Object.hasOwn(owner, 'swagger')) owner = Object.getPrototypeOf(owner)
-  if (owner === null) return
-  const holder = owner as { swagger: SwaggerFunction }
-  if (holder.swagger[kDocumenting] === true) return
-  holder.swagger = wrapSwagger(holder.swagger)
+  for (let owner: object | null = scope; owner !== null; owner = Object.getPrototypeOf(owner)) {
+    if (!Object.hasOwn(owner, 'swagger')) continue
+    const holder = owner as { swagger: unknown }
+    const swagger = holder.swagger as SwaggerFunction
+    if (typeof swagger === 'function' && swagger[kDocumenting] !== true) holder.swagger = wrapSwagger(swagger)
+  }
 }
 
 // --- wiring --------------------------------------------------------------------------

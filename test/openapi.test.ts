@@ -164,7 +164,7 @@ for (const scenario of scenarios) {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'A PropelAuth access token, sent as `Authorization: Bearer <access token>`.'
+      description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Authorization: Bearer <token>`.'
     })
     t.ok(doc.components.securitySchemes.partnerKey, "the user's own scheme is kept")
 
@@ -457,4 +457,23 @@ test('protect: checks its arguments and its timing', async (t) => {
   })
   await app.ready()
   t.equal((await app.inject({ url: '/late' })).statusCode, 401, 'protect in preHandler guards the scope')
+})
+
+test('a swagger at the root and another in a child scope both document the child routes', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(swagger, { openapi: { info } })
+  await app.register(propelAuth, auth)
+  let childSwagger: (() => unknown) | undefined
+  await app.register(async (child) => {
+    await child.register(swagger, { openapi: { info: { ...info, title: 'child docs' } } })
+    child.get('/child/me', { onRequest: app.auth.requireUser }, async () => ({ ok: true }))
+    childSwagger = () => child.swagger()
+  })
+  await app.ready()
+  for (const [name, doc] of [['root', app.swagger()], ['child', childSwagger!()]] as const) {
+    await t.resolves(SwaggerParser.validate(structuredClone(doc) as any), `${name} document valid`)
+    t.same(operation(doc as Json, '/child/me').security, [{ propelauth: [] }], `${name} document annotated`)
+    t.notMatch(JSON.stringify(doc), ANNOTATION_KEY)
+  }
 })
