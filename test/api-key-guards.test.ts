@@ -3,7 +3,7 @@ import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { ApiKeyCache } from '../lib/api/api-key-cache.js'
-import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
+import { createTestAuth, startStandIn, type TestAuth } from '../lib/testing/index.js'
 import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
 
 const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
@@ -234,4 +234,24 @@ test('apiKeyCache is checked at registration', async (t) => {
     await t.rejects(async () => { await app.ready() }, { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /apiKeyCache/ }, JSON.stringify(apiKeyCache))
     await app.close()
   }
+})
+
+test('against the stand-in: a key made with app.auth.createApiKey opens the route until it is archived', async (t) => {
+  const standIn = await startStandIn()
+  const app = Fastify()
+  await app.register(propelAuth, { ...standIn.pluginOptions, retries: 0 })
+  app.get('/me', { onRequest: app.auth.requireApiKey }, async (request) => ({ email: request.user?.email ?? null }))
+  t.teardown(async () => {
+    await app.close()
+    await standIn.close()
+  })
+  const { users } = await app.auth.fetchUsersByQuery({ pageSize: 1 })
+  const { apiKeyId, apiKeyToken } = await app.auth.createApiKey({ userId: users[0].userId })
+  const allowed = await app.inject({ url: '/me', headers: bearer(apiKeyToken) })
+  t.equal(allowed.statusCode, 200)
+  t.same(allowed.json(), { email: users[0].email })
+  t.equal(await app.auth.deleteApiKey(apiKeyId), true)
+  const refused = await app.inject({ url: '/me', headers: bearer(apiKeyToken) })
+  t.equal(refused.statusCode, 401)
+  t.equal(refused.json().code, 'FST_PROPELAUTH_INVALID_API_KEY')
 })
