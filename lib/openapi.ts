@@ -1,12 +1,6 @@
 import { createRequire } from 'node:module'
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import {
-  ExpiredTokenError,
-  InsufficientRoleError,
-  MissingTokenError,
-  NotOrgMemberError,
-  OpenApiRegistrationOrderError
-} from './errors.js'
+import { MissingTokenError, NotOrgMemberError, OpenApiRegistrationOrderError } from './errors.js'
 import { kGuardInfo, type GuardInfo } from './guards.js'
 import type { ResolvedOptions } from './options.js'
 import { ErrorResponseSchema } from './schemas.js'
@@ -58,7 +52,7 @@ const swagger2SecurityDefinition = Object.freeze({
   type: 'apiKey',
   in: 'header',
   name: 'Authorization',
-  description: 'A PropelAuth access token, sent as `Bearer <access token>`.'
+  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
 })
 
 // --- which routes are guarded ----------------------------------------------------
@@ -107,31 +101,31 @@ const RESPONSES = {
   401: {
     description: 'Unauthorized: the credentials are missing, malformed, invalid or expired; `code` says which, e.g. FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_TOKEN or FST_PROPELAUTH_TOKEN_EXPIRED.',
     challenge: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`',
-    examples: [errorExample(new MissingTokenError(), 'Unauthorized'), errorExample(new ExpiredTokenError(), 'Unauthorized')]
+    example: errorExample(new MissingTokenError(), 'Unauthorized')
   },
   403: {
     description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
     challenge: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`',
-    examples: [errorExample(new NotOrgMemberError(), 'Forbidden'), errorExample(new InsufficientRoleError('Admin'), 'Forbidden')]
+    example: errorExample(new NotOrgMemberError(), 'Forbidden')
   }
 } as const
 
 function openApiResponse (status: '401' | '403'): Record<string, unknown> {
-  const { description, challenge, examples } = RESPONSES[status]
+  const { description, challenge, example } = RESPONSES[status]
   return {
     description,
     headers: { 'WWW-Authenticate': { description: challenge, schema: { type: 'string' } } },
-    content: { 'application/json': { schema: structuredClone(errorSchema), example: examples[0] } }
+    content: { 'application/json': { schema: structuredClone(errorSchema), example: { ...example } } }
   }
 }
 
 function swagger2Response (status: '401' | '403'): Record<string, unknown> {
-  const { description, challenge, examples } = RESPONSES[status]
+  const { description, challenge, example } = RESPONSES[status]
   return {
     description,
     headers: { 'WWW-Authenticate': { type: 'string', description: challenge } },
     schema: structuredClone(errorSchema),
-    examples: { 'application/json': examples[0] }
+    examples: { 'application/json': { ...example } }
   }
 }
 
