@@ -259,6 +259,14 @@ test('transport: a POST (or PUT, PATCH, DELETE) is never retried, whatever goes 
   }
 })
 
+test('transport: a body that echoes the API key comes back with the key cut out', async (t) => {
+  const server = await faultServer(t, (request, response) => json(response, 400, { error: `bad request from ${String(request.headers.authorization)}` }))
+  const response = await transport(server).request({ method: 'POST', path: '/x' })
+  t.equal(response.status, 400)
+  t.notOk(response.text.includes(API_KEY), 'no API key in what callers may put in an error')
+  t.same(JSON.parse(response.text), { error: 'bad request from Bearer [redacted]' })
+})
+
 test('transport: the API key goes in the Authorization header only', async (t) => {
   const server = await faultServer(t, status(500))
   const client = transport(server, { retries: 1 })

@@ -43,14 +43,15 @@ test('close() cancels a key refetch in flight: no socket or timer left', async (
   t.teardown(() => server.close())
   const app = await appAgainst(t, server, { timeout: 120_000 })
   const before = activeResources()
-
   await triggerRefetch(app)
   await until(() => server.count() === 2, 'the refetch reaches the backend')
-  t.equal(server.openConnections(), 1, 'the refetch holds a connection')
+  // The boot fetch's connection may also be open, idle in fetch's shared keep-alive pool (unref'd), or be the one reused.
+  const during = server.openConnections()
+  t.ok(during >= 1, 'the refetch holds a connection')
 
   await app.close()
-  await until(() => server.openConnections() === 0, 'the connection closes').catch(() => {})
-  t.equal(server.openConnections(), 0, 'the refetch\'s connection is closed')
+  await until(() => server.openConnections() < during, 'the connection closes').catch(() => {})
+  t.equal(server.openConnections(), during - 1, 'the refetch\'s connection is closed')
   const after = activeResources()
   t.equal(after.Timeout ?? 0, before.Timeout ?? 0, 'no timer left')
   t.ok((after.TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0), 'no socket more than before')
@@ -87,7 +88,7 @@ test('a process whose app is closed exits by itself, with a retry backoff cancel
   child.on('message', (message) => { messages.push(message as { event: string, data: Record<string, unknown> }) })
   const exited = new Promise<{ code: number | null, signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
 
-  await until(() => server.count() === 2, 'the child\'s refetch is answered 429', 4000)
+  await until(() => server.count() === 2, 'the child\'s refetch is answered 429', 12_000)
   child.send('go on')
   const { code, signal } = await exited
   clearTimeout(killer)

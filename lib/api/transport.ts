@@ -80,6 +80,15 @@ function backoffMs (attempt: number): number {
   return Math.round(ceiling / 2 + Math.random() * ceiling / 2)
 }
 
+/**
+ * Bodies reach error messages (PropelAuth's Node library puts some in its exceptions).
+ * A gateway or echo service that reflects the request's headers would put the API
+ * key there too; it never belongs in a response, so it is cut out of every body.
+ */
+function redact (text: string, apiKey: string): string {
+  return text.includes(apiKey) ? text.replaceAll(apiKey, '[redacted]') : text
+}
+
 function describeNetworkError (error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out'
   const cause = (error as { cause?: { code?: unknown, message?: unknown } })?.cause
@@ -132,7 +141,7 @@ export class Transport {
       try {
         const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#options.timeout)])
         const raw = await fetch(url, { ...init, signal })
-        response = { status: raw.status, headers: raw.headers, text: await raw.text() }
+        response = { status: raw.status, headers: raw.headers, text: redact(await raw.text(), apiKey) }
       } catch (error) {
         if (this.#closing.signal.aborted) throw new BackendUnreachableError(`${request.method} ${request.path} was cancelled because the server is closing`)
         if (isLast) {
