@@ -11,7 +11,7 @@
 // Environment: LOAD_DURATION (seconds, default 60), LOAD_CONNECTIONS (default 64).
 import { fork } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
-import { availableParallelism, cpus } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
@@ -140,11 +140,14 @@ async function generateLoad (): Promise<void> {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
-  const messages: Array<(message: { type: string }) => void> = []
-  child.on('message', (message: { type: string }) => messages.shift()?.(message))
+  // Replies come in the order asked; one exit listener fails whatever is still waiting.
+  const waiting: Array<{ resolve: (message: unknown) => void, reject: (error: Error) => void }> = []
+  child.on('message', (message) => waiting.shift()?.resolve(message))
+  child.once('exit', (code) => {
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`load: the server process exited (${code})`))
+  })
   const next = async <T>(): Promise<T> => await new Promise<T>((resolve, reject) => {
-    messages.push((message) => resolve(message as T))
-    child.once('exit', (code) => reject(new Error(`load: the server process exited (${code})`)))
+    waiting.push({ resolve: (message) => resolve(message as T), reject })
   })
   const ask = async <T>(type: string): Promise<T> => {
     const reply = next<T>()
@@ -180,6 +183,7 @@ async function generateLoad (): Promise<void> {
       ;[requests[i], requests[j]] = [requests[j], requests[i]]
     }
 
+    const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' / ')
     const baseline = await ask<MemorySample>('sample')
     const samples: Array<MemorySample & { at: number }> = []
     const started = Date.now()
@@ -222,7 +226,7 @@ async function generateLoad (): Promise<void> {
       '',
       `\`npm run load\` (bench/load.ts): the example app (example/app.ts against the PropelAuth stand-in, as \`npm start\` runs it) in its own process, loaded by autocannon from another process with ${connections} connections for ${result.duration.toFixed(0)} s, with every response checked against the decision it should carry.`,
       '',
-      `Run on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load generator and server sharing them.`,
+      `Run on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load generator and server sharing them; load average ${loadBefore} before the run. Throughput depends on what else the machine runs; the decisions and the heap must not.`,
       '',
       '| result | value |',
       '|---|---|',
@@ -249,8 +253,12 @@ async function generateLoad (): Promise<void> {
     ]
     const section = lines.join('\n')
     console.log(`\n${section}`)
-    await writeResults(section)
-    console.log('load: summary written to bench/RESULTS.md under "## Load"')
+    if (duration >= 60) {
+      await writeResults(section)
+      console.log('load: summary written to bench/RESULTS.md under "## Load"')
+    } else {
+      console.log('load: a run shorter than 60 s is not written to bench/RESULTS.md')
+    }
     process.exitCode = passed ? 0 : 1
   } finally {
     if (child.exitCode === null) {
