@@ -318,6 +318,9 @@ export async function buildAttackCorpus (kit: AttackKit): Promise<AttackRow[]> {
   dup('an org id twice in org_id_to_org_member_info', `{${memberClaimsNoOrgs},"org_id_to_org_member_info":{${JSON.stringify(ORG)}:${JSON.stringify(org({}))},${JSON.stringify(ORG)}:${adminOrg}}}`)
   invalid('alg twice in the header, none first', genuine(admin, '{"alg":"none","alg":"RS256"}'), genuine(admin))
   invalid('alg twice in the header, escaped', genuine(admin, '{"alg":"RS256","\\u0061lg":"RS256"}'), genuine(admin))
+  invalid('alg only inside a "__proto__" header member', genuine(admin, '{"__proto__":{"alg":"RS256"},"typ":"JWT"}'), genuine(admin))
+  invalid('iss and exp only inside a "__proto__" claim', genuine(`{"__proto__":{"iss":${JSON.stringify(issuer)},"exp":${admin.exp as number}},${JSON.stringify({ ...admin, iss: undefined, exp: undefined }).slice(1)}`), genuine(admin))
+  dup('"__proto__" twice in the claims', `{"__proto__":{},"__proto__":{"x":1},${adminJson}`)
 
   // 11. Oversized tokens and headers (the HTTP limit itself is tested over a socket).
   invalid('a 70 KiB token', genuine({ ...admin, filler: 'x'.repeat(70 * 1024) }))
