@@ -10,7 +10,7 @@ import { OrgMemberInfo, User } from '../user.js'
 import { ApiKeyCache } from './api-key-cache.js'
 import type { BackendError } from './backend.js'
 import { ApiKeyValidateException, ApiKeyValidateRateLimitedException, RateLimitedException } from './exceptions.js'
-import type { ApiKeyValidation, Org, UserMetadata } from './types.js'
+import type { ApiKeyOrg, ApiKeyValidation, UserMetadata } from './types.js'
 
 // Guards for PropelAuth's end-user API keys, which none of PropelAuth's own
 // libraries offer as middleware. The key comes as `Authorization: Bearer <key>`
@@ -81,8 +81,8 @@ function withNullPrototype<T> (entries: Array<[string, T]>): Record<string, T> {
 }
 
 /** The org of an org key that belongs to no member: no role, no permission. */
-function orgWithoutMember (org: Org): OrgMemberInfo {
-  const orgName = (org as Org & { orgName?: string }).orgName ?? org.name
+function orgWithoutMember (org: ApiKeyOrg): OrgMemberInfo {
+  const orgName = org.orgName
   return Object.freeze(new OrgMemberInfo({
     orgId: org.orgId,
     orgName,

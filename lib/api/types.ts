@@ -487,10 +487,24 @@ export interface ApiKeyUsageQueryResponse {
   count: number
 }
 
+/**
+ * The org of an API key validation. PropelAuth sends `org_name`, so it comes back
+ * as `orgName` (the Node library types this as `Org`, with `name`).
+ */
+export interface ApiKeyOrg {
+  orgId: string
+  orgName: string
+  maxUsers?: number
+  isSamlConfigured: boolean
+  legacyOrgId?: string
+  metadata: Metadata
+  customRoleMappingName?: string
+}
+
 export interface ApiKeyValidation {
   metadata?: Metadata
   user?: UserMetadata
-  org?: Org
+  org?: ApiKeyOrg
   userInOrg?: OrgMemberInfo
 }
 
@@ -501,7 +515,7 @@ export interface PersonalApiKeyValidation {
 
 export interface OrgApiKeyValidation {
   metadata?: Metadata
-  org: Org
+  org: ApiKeyOrg
   user?: UserMetadata
   userInOrg?: OrgMemberInfo
 }
