@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `fastify-propelauth-standin`: the PropelAuth stand-in as a command, for
+// developing an app (or running another language's client) against a local
+// PropelAuth with no account.
+import { parseArgs } from 'node:util'
+import { startStandIn, type StandIn } from './index.js'
+import type { StandInCall } from './hooks.js'
+
+const DEFAULT_PORT = 4000
+
+const HELP = `Usage: fastify-propelauth-standin [options]
+
+A PropelAuth-compatible backend in memory: token verification metadata, the
+whole backend API (users, orgs, invites, API keys, SAML, step-up MFA…) and a
+development password login (POST /login).
+
+Options:
+  --port <number>     Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <address>    Address to listen on (default 127.0.0.1)
+  --seed <file.json>  Users, orgs and roles to start with (default: the built-in
+                      demo seed: owner@acme.test, admin@acme.test,
+                      member@acme.test, outsider@example.test, password "password")
+  --api-key <key>     The backend API key clients must send (default: a random one)
+  --quiet             Do not log each call
+  -h, --help          Show this help
+
+Point fastify-propelauth at it with the three values it prints:
+  { authUrl, apiKey, apiBaseUrl }
+`
+
+/** A mistake on the command line (exit status 2, as usage errors). */
+class UsageError extends Error {}
+
+interface CliOptions {
+  port: number
+  host: string
+  seed?: string
+  apiKey?: string
+  quiet: boolean
+}
+
+/** Parses the command line; throws a UsageError saying what is wrong. Returns undefined for --help. */
+function parseCli (argv: string[]): CliOptions | undefined {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        'api-key': { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false }
+      },
+      strict: true,
+      allowPositionals: false
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values } = parsed
+  if (values.help === true) return undefined
+  const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${values.port ?? ''}`)
+  if (values['api-key'] !== undefined && values['api-key'].trim() === '') throw new UsageError('--api-key must not be empty')
+  return { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], quiet: values.quiet === true }
+}
+
+function formatCall (call: StandInCall): string {
+  return `${new Date(call.at).toISOString().slice(11, 23)} ${call.method} ${call.url} ${call.status} ${call.durationMs}ms`
+}
+
+function plural (count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function banner (standIn: StandIn): string {
+  const users = [...standIn.state.users.values()]
+  const login = users.filter((user) => user.password !== undefined).map((user) => user.email)
+  return [
+    'PropelAuth stand-in is running.',
+    '',
+    `  Auth URL:      ${standIn.authUrl}`,
+    `  API base URL:  ${standIn.apiBaseUrl}`,
+    `  API key:       ${standIn.apiKey}`,
+    '',
+    'Register fastify-propelauth with:',
+    `  { authUrl: '${standIn.authUrl}', apiKey: '${standIn.apiKey}', apiBaseUrl: '${standIn.apiBaseUrl}' }`,
+    '',
+    `${plural(users.length, 'user')}, ${plural(standIn.state.orgs.size, 'org')}. Development login: POST ${standIn.apiBaseUrl}/login`,
+    '  (form fields username=<email>, password=<password>)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
+    '',
+    'Press Ctrl+C to stop.',
+    ''
+  ].join('\n')
+}
+
+/** Runs the command; resolves with the running stand-in, or undefined when it only printed help. */
+async function runCli (argv: string[], out: (line: string) => void = console.log): Promise<StandIn | undefined> {
+  const options = parseCli(argv)
+  if (options === undefined) {
+    out(HELP)
+    return undefined
+  }
+  const standIn = await startStandIn({
+    port: options.port,
+    host: options.host,
+    seed: options.seed,
+    apiKey: options.apiKey,
+    onCall: options.quiet ? undefined : (call) => out(formatCall(call))
+  })
+  out(banner(standIn))
+  return standIn
+}
+
+async function main (): Promise<void> {
+  let standIn: StandIn | undefined
+  try {
+    standIn = await runCli(process.argv.slice(2))
+  } catch (error) {
+    console.error(`fastify-propelauth-standin: ${(error as Error).message}`)
+    if (error instanceof UsageError) console.error('Run with --help for usage.')
+    process.exitCode = error instanceof UsageError ? 2 : 1
+    return
+  }
+  if (standIn === undefined) return
+  const running = standIn
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => { running.close().then(() => process.exit(0), () => process.exit(1)) })
+  }
+}
+
+await main()

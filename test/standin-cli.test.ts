@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'tap'
+
+const CLI = new URL('../lib/testing/standin/cli.ts', import.meta.url).pathname
+
+interface Run {
+  child: ChildProcess
+  output: () => string
+  /** Resolves once the output contains `text`. */
+  waitFor: (text: string | RegExp) => Promise<string>
+}
+
+function run (args: string[]): Run {
+  // The command as `npx fastify-propelauth-standin` runs it, from the TypeScript source.
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const waiters: Array<() => void> = []
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString()
+    for (const waiter of waiters.splice(0)) waiter()
+  }
+  child.stdout!.on('data', collect)
+  child.stderr!.on('data', collect)
+  const waitFor = async (text: string | RegExp): Promise<string> => {
+    while (typeof text === 'string' ? !output.includes(text) : !text.test(output)) {
+      if (child.exitCode !== null) throw new Error(`the CLI exited (${child.exitCode}) before printing ${String(text)}:\n${output}`)
+      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), once(child, 'exit')])
+    }
+    return output
+  }
+  return { child, output: () => output, waitFor }
+}
+
+test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call, and stops on SIGTERM', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'standin-cli-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const seed = join(dir, 'seed.json')
+  await writeFile(seed, JSON.stringify({ users: [{ email: 'cli@example.test', password: 'hunter22' }] }))
+
+  const cli = run(['--port', '0', '--seed', seed, '--api-key', 'cli-test-key'])
+  t.teardown(() => { if (cli.child.exitCode === null) cli.child.kill('SIGKILL') })
+  const banner = await cli.waitFor('Press Ctrl+C to stop.')
+  const apiBaseUrl = /API base URL: +(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]
+  t.match(banner, /Auth URL: +http:\/\/localhost:\d+/)
+  t.match(banner, /API key: +cli-test-key/)
+  t.match(banner, /1 user, 0 orgs\. Development login: POST http:\/\/127\.0\.0\.1:\d+\/login/)
+  t.match(banner, /for cli@example\.test/)
+
+  const login = await fetch(`${apiBaseUrl}/login`, { method: 'POST', body: new URLSearchParams({ username: 'cli@example.test', password: 'hunter22' }) })
+  t.equal(login.status, 200)
+  const metadata = await fetch(`${apiBaseUrl}/api/v1/token_verification_metadata`, { headers: { authorization: 'Bearer cli-test-key' } })
+  t.equal(metadata.status, 200)
+  const log = await cli.waitFor('GET /api/v1/token_verification_metadata 200')
+  t.match(log, /\d\d:\d\d:\d\d\.\d{3} POST \/login 200 [\d.]+ms/)
+  t.notOk(log.includes('hunter22'), 'no password in the log')
+
+  cli.child.kill('SIGTERM')
+  const [code] = await once(cli.child, 'exit')
+  t.equal(code, 0)
+})
+
+test('--help prints the usage and exits 0; a bad flag or seed exits non-zero with a clear message', async (t) => {
+  const help = run(['--help'])
+  const [helpCode] = await once(help.child, 'exit')
+  t.equal(helpCode, 0)
+  t.match(help.output(), /Usage: fastify-propelauth-standin \[options\][\s\S]*--seed <file\.json>/)
+
+  const badPort = run(['--port', 'eighty'])
+  t.equal((await once(badPort.child, 'exit'))[0], 2)
+  t.match(badPort.output(), /--port must be a whole number from 0 to 65535, not eighty\nRun with --help for usage\./)
+
+  const badSeed = run(['--port', '0', '--seed', '/nonexistent/seed.json'])
+  t.equal((await once(badSeed.child, 'exit'))[0], 1)
+  t.match(badSeed.output(), /cannot read \/nonexistent\/seed\.json: ENOENT/)
+})
