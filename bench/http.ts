@@ -18,6 +18,7 @@ export interface HttpRow {
 
 export const HTTP_ROWS: readonly HttpRow[] = [
   { name: 'bare Fastify route (no auth)', kind: 'bare', tokens: 'same' },
+  { name: 'bare route + an empty onRequest hook', kind: 'bare-hook', tokens: 'same' },
   { name: 'fastify-propelauth requireUser, cached', kind: 'propelauth-requireUser', tokens: 'same' },
   { name: 'fastify-propelauth requireOrgMemberWithMinimumRole, cached', kind: 'propelauth-minimumRole', tokens: 'same' },
   { name: 'fastify-propelauth requireUser, uncached (new token each request)', kind: 'propelauth-requireUser', tokens: 'rotating' },
@@ -34,6 +35,8 @@ export interface HttpInput {
   /** Seconds of load per server per round. */
   duration: number
   connections: number
+  /** Rows to run (by kind and tokens, e.g. `propelauth-requireUser/same`); all when empty. The bare route always runs. */
+  only?: string[]
 }
 
 export interface HttpRowResult {
@@ -129,7 +132,9 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
   const next = (): string => input.tokens[cursor++ % input.tokens.length]
   const servers: RunningServer[] = []
   try {
-    for (const row of HTTP_ROWS) {
+    const only = input.only ?? []
+    const rows = HTTP_ROWS.filter((row, i) => i === 0 || only.length === 0 || only.includes(`${row.kind}/${row.tokens}`))
+    for (const row of rows) {
       const child = await startChild('./server.ts')
       const { port } = await child.ask<{ port: number }>({ type: 'start', kind: row.kind, publicKeyPem: input.publicKeyPem })
       servers.push({ row, child, url: `http://127.0.0.1:${port}/orgs/${BENCH_ORG_ID}/me`, samples: [], heapUsed: 0 })

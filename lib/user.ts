@@ -220,7 +220,7 @@ function optionalObject (claims: Record<string, unknown>, key: string): Record<s
   const value = claims[key]
   if (value === undefined || value === null) return undefined
   if (!isPlainObject(value)) fail(`claim ${key} must be an object`)
-  return deepFreeze(value)
+  return frozenJsonObject(value)
 }
 
 function requiredString (claims: Record<string, unknown>, key: string): string {
@@ -231,12 +231,24 @@ function requiredString (claims: Record<string, unknown>, key: string): string {
 
 function stringArray (claims: Record<string, unknown>, key: string, required: boolean): string[] {
   const value = claims[key]
-  if ((value === undefined || value === null) && !required) return []
+  if ((value === undefined || value === null) && !required) return NO_STRINGS
   if (!Array.isArray(value)) fail(`claim ${key} must be an array of strings`)
   for (const item of value) {
     if (typeof item !== 'string') fail(`claim ${key} must be an array of strings`)
   }
-  return Object.freeze(value) as string[]
+  return value.length === 0 ? NO_STRINGS : Object.freeze(value) as string[]
+}
+
+// Empty arrays and objects are common in tokens (additional_roles, org_metadata);
+// sharing one frozen instance saves a freeze per token on the uncached path.
+const NO_STRINGS = Object.freeze([]) as unknown as string[]
+const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({})
+
+function frozenJsonObject (value: Record<string, unknown>): Record<string, unknown> {
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) return deepFreeze(value)
+  }
+  return EMPTY_OBJECT
 }
 
 /** Freezes a JSON value and everything in it, without recursion (the depth is the token's to choose). */
@@ -264,7 +276,7 @@ export function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {
     org_id: requiredString(claims, 'org_id'),
     org_name: requiredString(claims, 'org_name'),
     url_safe_org_name: requiredString(claims, 'url_safe_org_name'),
-    org_metadata: deepFreeze(metadata),
+    org_metadata: frozenJsonObject(metadata),
     user_role: requiredString(claims, 'user_role'),
     inherited_user_roles_plus_current_role: stringArray(claims, 'inherited_user_roles_plus_current_role', true),
     user_permissions: stringArray(claims, 'user_permissions', true),

@@ -2,14 +2,18 @@
 // - the header checks run once per distinct header text, and a header that
 //   differs in any way is checked again in full;
 // - duplicate members are found by comparing member counts of the text and of
-//   the parsed value, which must agree with a direct name-by-name walk.
+//   the parsed value, which must agree with a direct name-by-name walk;
+// - payload and signature are decoded into reused buffers with a strictness
+//   check that must agree with decoding and re-encoding;
+// - empty arrays and objects in claims become one shared frozen instance.
 import { test } from 'tap'
 import { createHmac, createPublicKey, sign } from 'node:crypto'
 import fc from 'fast-check'
 import { createTestKeyPair } from '../lib/testing/index.js'
+import { decodeCanonical, decodeCanonicalInto, decodedLength } from '../lib/base64url.js'
 import { hasDuplicateKeys, hasDuplicateMembers } from '../lib/json-duplicates.js'
 import { Rejection, TokenVerifier } from '../lib/token.js'
-import { User } from '../lib/user.js'
+import { User, userFromClaims } from '../lib/user.js'
 
 const ISSUER = 'https://auth.example.com'
 const NOW = 1_760_000_000
@@ -138,4 +142,84 @@ test('hasDuplicateMembers agrees with hasDuplicateKeys on any JSON text', async 
     return hasDuplicateMembers(text, JSON.parse(text)) === expected
   }), { numRuns: 2000 })
   t.ok(withDuplicates > 100, `the generator produced texts with duplicates (${withDuplicates}) as well as without`)
+})
+
+test('another spelling of a valid token is refused: each leniency of Node\'s base64 decoder', async (t) => {
+  const v = verifier()
+  const jwt = signRaw(PROPELAUTH_HEADER, claimsText())
+  t.equal(outcome(v.verifyToken(jwt)), 'user u-1')
+  const [h, p, s] = jwt.split('.')
+  // 256 signature bytes are 342 characters: the last one carries 4 unused bits.
+  const last = s.charCodeAt(s.length - 1)
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const sameBytes = ALPHABET[ALPHABET.indexOf(s[s.length - 1]) ^ 1]
+  const spellings: Array<[string, string]> = [
+    [`${h}.${p}.${s.slice(0, -1)}${sameBytes}`, 'signature with a non-zero unused bit'],
+    [`${h}.${p}.${s.replaceAll('-', '+').replaceAll('_', '/')}`, 'signature in the standard alphabet'],
+    [`${h}.${p}.${s.slice(0, 100)}${String.fromCharCode(0x100 + s.charCodeAt(100))}${s.slice(101)}`, 'a signature character above U+00FF with the same low byte'],
+    [`${h}.${p}.${s.slice(0, -1)}${String.fromCharCode(0x100 + last)}`, 'the last signature character above U+00FF'],
+    [`${h}.${p.slice(0, 50)}${String.fromCharCode(0x100 + p.charCodeAt(50))}${p.slice(51)}.${s}`, 'a payload character above U+00FF with the same low byte'],
+    [`${h}.${p}.${s.slice(0, 100)}\n${s.slice(100)}`, 'a line break in the signature'],
+    [`${h}.${p}.${s.slice(0, 100)}=${s.slice(100)}`, 'padding inside the signature'],
+    [`${h}.${p}.${s}==`, 'padded signature'],
+    [`${h}.${p.slice(0, 10)}+${p.slice(11)}.${s}`, 'a + in the payload']
+  ]
+  for (const [spelling, name] of spellings) {
+    t.equal(outcome(v.verifyToken(spelling)), 'invalid', name)
+  }
+  t.equal(outcome(v.verifyToken(jwt)), 'user u-1', 'the real spelling still verifies')
+})
+
+test('decodeCanonicalInto agrees with decoding and re-encoding, on any string', async (t) => {
+  const scratch = Buffer.alloc(decodedLength(400))
+  const characters = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split(''))
+  const odd = fc.constantFrom('+', '/', '=', ' ', '.', '*', '\n', '\u0000', '\u007f', 'é', '\u0141', '\u012b', '\uff21', '😀')
+  const segment = fc.array(fc.oneof({ weight: 30, arbitrary: characters }, { weight: 1, arbitrary: odd }), { maxLength: 300 }).map((chars) => chars.join(''))
+  let canonical = 0
+  fc.assert(fc.property(segment, (text) => {
+    const expected = decodeCanonical(text)
+    const written = decodeCanonicalInto(scratch, text)
+    if (expected === undefined) return written === -1
+    canonical++
+    return written === expected.length && scratch.subarray(0, written).equals(expected)
+  }), { numRuns: 5000 })
+  t.ok(canonical > 500, `canonical strings were generated too (${canonical})`)
+  // Every value of the last character, for each length class.
+  for (const prefix of ['', 'QU', 'QUJ', 'QUJD']) {
+    for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/') {
+      const text = prefix + c
+      const expected = decodeCanonical(text)
+      t.equal(decodeCanonicalInto(scratch, text), expected === undefined ? -1 : expected.length, JSON.stringify(text))
+    }
+  }
+})
+
+test('empty and missing arrays and objects in claims are frozen too, and shared without leaking between users', async (t) => {
+  const org = (id: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+    org_id: id, org_name: id, url_safe_org_name: id, org_metadata: {}, user_role: 'Member', inherited_user_roles_plus_current_role: ['Member'], user_permissions: [], ...extra
+  })
+  const user = userFromClaims({
+    user_id: 'u-1',
+    properties: {},
+    metadata: {},
+    org_id_to_org_member_info: { o1: org('o1', {}), o2: org('o2', { additional_roles: [], org_metadata: { tier: 1 } }) }
+  })
+  const o1 = user.getOrg('o1') as NonNullable<ReturnType<User['getOrg']>>
+  const o2 = user.getOrg('o2') as NonNullable<ReturnType<User['getOrg']>>
+  for (const [value, name] of [
+    [o1.userAssignedAdditionalRoles, 'additional roles when the claim is missing'],
+    [o2.userAssignedAdditionalRoles, 'additional roles given as []'],
+    [o1.userPermissions, 'permissions given as []'],
+    [o1.orgMetadata, 'org metadata given as {}'],
+    [o2.orgMetadata, 'org metadata with a member'],
+    [user.properties, 'properties given as {}'],
+    [user.metadata, 'metadata given as {}']
+  ] as Array<[object, string]>) {
+    t.ok(Object.isFrozen(value), `${name} is frozen`)
+  }
+  t.throws(() => { (o1.userAssignedAdditionalRoles as string[]).push('Owner') }, TypeError, 'no role can be added to the shared empty list')
+  t.throws(() => { (o1.orgMetadata as Record<string, unknown>).tier = 1 }, TypeError, 'nothing can be added to the shared empty object')
+  t.notOk(o1.isRole('Owner'))
+  t.same(o2.orgMetadata, { tier: 1 })
+  t.same(o1.orgMetadata, {}, 'the other org\'s metadata did not leak into the shared empty object')
 })
