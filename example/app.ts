@@ -1,16 +1,22 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+import { apiRoutes } from './api-routes.js'
 import { apiDocs } from './docs.js'
+
+export interface ExampleOptions {
+  /** Development only: the stand-in's `/login`, offered on /docs as a password login (see example/dev-login.ts). */
+  devLoginUrl?: string
+}
 
 /**
  * The example app: the routes of PropelAuth's backend guides, guarded by this
  * plugin. Built by a function so tests can run it with `inject`.
  */
-export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
+export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}, example: ExampleOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(server)
   await app.register(propelAuth, auth)
   // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
-  await app.register(apiDocs)
+  await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
 
   app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
     return { user_id: request.user!.userId }
@@ -35,6 +41,9 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   app.get('/api/org/:orgId/billing', { onRequest: app.auth.requireOrgMemberWithPermission('can_view_billing') }, async (request) => {
     return { message: `You can view the billing of ${request.org!.orgName}` }
   })
+
+  // Routes that use PropelAuth's backend API through the plugin (example/api-routes.ts).
+  await app.register(apiRoutes)
 
   return app
 }

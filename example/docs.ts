@@ -1,6 +1,12 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { withDevLogin } from './dev-login.js'
+
+export interface ApiDocsOptions {
+  /** Development only: the stand-in's `/login` (absolute URL), offered in Swagger UI as an OAuth2 password flow. */
+  devLoginUrl?: string
+}
 
 /**
  * API docs for the example: the OpenAPI document from @fastify/swagger and
@@ -9,7 +15,7 @@ import swaggerUi from '@fastify/swagger-ui'
  * configured here. Register it before declaring routes (swagger collects routes
  * as they are declared); before or after fastify-propelauth does not matter.
  */
-export const apiDocs = fp(async function apiDocs (app) {
+export const apiDocs = fp<ApiDocsOptions>(async function apiDocs (app, options) {
   await app.register(swagger, {
     openapi: {
       info: {
@@ -23,6 +29,8 @@ export const apiDocs = fp(async function apiDocs (app) {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // Keep the pasted token across reloads of /docs.
-    uiConfig: { persistAuthorization: true }
+    uiConfig: { persistAuthorization: true },
+    // With the stand-in, Authorize also offers its password login (example/dev-login.ts).
+    ...(options.devLoginUrl === undefined ? {} : { transformSpecification: withDevLogin(options.devLoginUrl) })
   })
 }, { name: 'example-api-docs', fastify: '5.x' })

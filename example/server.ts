@@ -19,7 +19,9 @@ if (authUrl !== undefined && apiKey !== undefined) {
   options = standIn.pluginOptions
 }
 
-const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+// With the stand-in, /docs also offers its password login (development only).
+const example = standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }
+const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } }, example)
 app.addHook('onClose', async () => { await standIn?.close() })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
@@ -49,7 +51,8 @@ if (standIn === undefined) {
     `Example app on ${base}, with a local PropelAuth stand-in at ${standIn.apiBaseUrl} (no account needed).`,
     'Set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY to use your real PropelAuth project instead.',
     '',
-    `API docs (Swagger UI): ${base}/docs — click Authorize and paste one of the tokens below.`,
+    `API docs (Swagger UI): ${base}/docs — click Authorize and sign in under standInLogin as one of the users below`,
+    '(password: password), or paste one of the tokens below under propelauth.',
     '',
     `Org "${acme.name}" has id ${acme.orgId}. Tokens below are valid for 60 minutes:`,
     '',
