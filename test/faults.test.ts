@@ -67,7 +67,7 @@ test('boot faults: ready() rejects with the reason, nothing crashes, nothing is 
       const before = activeResources()
       const server = c.down === true ? undefined : await faultServer(t, c.handler as Handler)
       const app = Fastify()
-      app.register(propelAuth, { authUrl: AUTH_URL, apiKey: API_KEY, apiBaseUrl: server?.url ?? await closedPortUrl(), timeout: 1000, ...c.options })
+      app.register(propelAuth, { authUrl: AUTH_URL, apiKey: API_KEY, apiBaseUrl: server?.url ?? await closedPortUrl(), timeout: 5000, ...c.options })
       app.get('/me', { onRequest: (request, reply, done) => { app.auth.requireUser(request, reply, done) } }, async () => 'ok')
       const error = await app.ready().then(() => undefined, (e: Error & { code?: string }) => e)
       if (c.code === undefined) {
@@ -179,7 +179,7 @@ function transport (server: FaultServer | string, options: { timeout?: number, r
     apiBaseUrl: typeof server === 'string' ? server : server.url,
     apiKey: API_KEY,
     authHostname: 'auth.faults.test',
-    timeout: options.timeout ?? 1000,
+    timeout: options.timeout ?? 5000,
     retries: options.retries ?? 2
   })
 }
@@ -242,7 +242,8 @@ test('transport: a POST (or PUT, PATCH, DELETE) is never retried, whatever goes 
   for (const method of methods) {
     for (const fault of faults) {
       const server = await faultServer(t, fault.handler)
-      const client = transport(server, { timeout: 50, retries: 5 })
+      // A short timeout only where the backend hangs: a slow 503 on a busy machine must not time out instead.
+      const client = transport(server, { timeout: fault.handler === hang ? 100 : 5000, retries: 5 })
       const result = await client.request({ method, path: '/api/backend/v1/user/', body: { email: 'a@b.test' } }).then(
         (response) => response.status,
         (error: Error & { code?: string }) => error.code

@@ -78,6 +78,8 @@ const echo = (status: number, contentType = 'application/json'): Handler => (req
 test('the attack corpus, with key refetches failing against an echoing backend, leaks nothing', async (t) => {
   const capture = new Capture()
   const kit = await createAttackKit()
+  // Built first: a long pause after boot would let the idle keep-alive connection expire under load.
+  const rows = await buildAttackCorpus(kit)
   let served = false
   const server = await startFaultServer((request, response, index) => {
     if (!served && request.url === METADATA) {
@@ -97,7 +99,6 @@ test('the attack corpus, with key refetches failing against an echoing backend, 
     retries: 0
   }, { logger: capture.logger() })
   t.teardown(() => app.close())
-  const rows = await buildAttackCorpus(kit)
 
   for (const row of rows) {
     const headers: Record<string, string> = { ...row.headers }
@@ -108,7 +109,7 @@ test('the attack corpus, with key refetches failing against an echoing backend, 
     }
     await app.auth.validateAccessTokenAndGetUser(row.authorization).then(() => {}, (error: unknown) => capture.addError(error))
   }
-  await until(() => capture.texts.some((line) => /key refetch failed/.test(line)), 'a failed refetch is logged')
+  await until(() => server.count(METADATA) >= 2 && capture.texts.some((line) => /key refetch failed/.test(line)), 'a refetch reached the echoing backend and its failure is logged')
   capture.add(app.printRoutes())
 
   t.ok(server.count(METADATA) >= 2, `refetches happened and failed (${server.count(METADATA)} fetches)`)

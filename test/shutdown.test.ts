@@ -50,7 +50,7 @@ test('close() cancels a key refetch in flight: no socket or timer left', async (
   t.ok(during >= 1, 'the refetch holds a connection')
 
   await app.close()
-  await until(() => server.openConnections() < during, 'the connection closes').catch(() => {})
+  await until(() => server.openConnections() < during, 'the connection closes', 4000).catch(() => {})
   t.equal(server.openConnections(), during - 1, 'the refetch\'s connection is closed')
   const after = activeResources()
   t.equal(after.Timeout ?? 0, before.Timeout ?? 0, 'no timer left')
@@ -69,7 +69,7 @@ test('close() cancels a pending retry backoff: the timer goes, no further attemp
   await until(() => (activeResources().Timeout ?? 0) > (before.Timeout ?? 0), 'the 5 s backoff is scheduled')
 
   await app.close()
-  await until(() => (activeResources().Timeout ?? 0) <= (before.Timeout ?? 0), 'the backoff timer is cleared').catch(() => {})
+  await until(() => (activeResources().Timeout ?? 0) <= (before.Timeout ?? 0), 'the backoff timer is cleared', 4000).catch(() => {})
   t.equal(activeResources().Timeout ?? 0, before.Timeout ?? 0, 'the backoff timer is cleared')
   t.equal(server.count(), 2, 'no attempt after close')
 })
