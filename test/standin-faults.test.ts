@@ -30,11 +30,24 @@ test('an injected 429 carries Retry-After and wait_seconds; a custom body is sen
   t.same(await api('GET', '/api/v1/token_verification_metadata').then((response) => response.body), { oops: true })
 })
 
-test('latency delays the answer: a client with a short timeout gives up', async (t) => {
-  const { standIn } = await harness(t)
+test('latency delays the answer: a client with a short timeout gives up, a patient one gets it', async (t) => {
+  const { standIn, api } = await harness(t)
   standIn.faults.add({ path: ME, latency: 5_000, times: 1 })
   const call = fetch(standIn.apiBaseUrl + ME, { headers: { authorization: `Bearer ${standIn.apiKey}` }, signal: AbortSignal.timeout(100) })
   await t.rejects(call, { name: 'TimeoutError' })
+
+  standIn.faults.add({ path: ME, latency: 50, times: 1 })
+  t.equal((await api('GET', ME)).status, 200, 'answered once the delay is over')
+})
+
+test('close() does not wait out an injected delay', async (t) => {
+  const { standIn } = await harness(t)
+  standIn.faults.add({ latency: 600_000, times: 1 })
+  const pending = fetch(standIn.apiBaseUrl + ME, { headers: { authorization: `Bearer ${standIn.apiKey}` } })
+  // The fault is used up once the call is inside its delay.
+  while (standIn.faults.active.length > 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  await standIn.close()
+  await t.rejects(pending, { message: 'fetch failed' })
 })
 
 test('a dropped connection makes the client fail on the network, as an unreachable backend would', async (t) => {

@@ -57,10 +57,39 @@ export interface GateOptions {
   projectHosts: () => string[]
 }
 
-async function injectFault (request: FastifyRequest, reply: FastifyReply, faults: FaultController): Promise<boolean> {
+/**
+ * Waits out injected latency, but no longer than the caller or the stand-in
+ * is there: a client that gave up, or `close()`, ends the wait (so a test
+ * that injects a long delay does not hold the stand-in open).
+ */
+async function delay (request: FastifyRequest, ms: number, closing: AbortSignal): Promise<boolean> {
+  // One controller fed by both events (AbortSignal.any loses events on some Node 20 releases).
+  const gone = new AbortController()
+  const socket = request.raw.socket
+  const onGone = (): void => gone.abort()
+  socket.once('close', onGone)
+  closing.addEventListener('abort', onGone, { once: true })
+  if (closing.aborted) gone.abort()
+  try {
+    await sleep(ms, undefined, { signal: gone.signal })
+    return true
+  } catch {
+    return false
+  } finally {
+    socket.off('close', onGone)
+    closing.removeEventListener('abort', onGone)
+  }
+}
+
+async function injectFault (request: FastifyRequest, reply: FastifyReply, faults: FaultController, closing: AbortSignal): Promise<boolean> {
   const outcome = faults.take(request.method, pathOf(request.url))
   if (outcome === undefined) return false
-  if (outcome.latency > 0) await sleep(outcome.latency)
+  if (outcome.latency > 0 && !await delay(request, outcome.latency, closing)) {
+    // Nobody is waiting for the answer any more.
+    reply.hijack()
+    request.raw.socket.destroy()
+    return true
+  }
   if (outcome.drop) {
     reply.hijack()
     request.raw.socket.destroy()
@@ -79,8 +108,10 @@ async function injectFault (request: FastifyRequest, reply: FastifyReply, faults
  */
 export function installGate (app: FastifyInstance, options: GateOptions): void {
   const expectedAuthorization = `Bearer ${options.apiKey}`
+  const closing = new AbortController()
+  app.addHook('preClose', async () => { closing.abort() })
   app.addHook('onRequest', async (request, reply) => {
-    if (await injectFault(request, reply, options.faults)) return reply
+    if (await injectFault(request, reply, options.faults, closing.signal)) return reply
     const path = pathOf(request.url)
     if (!isPublicRoute(path)) {
       if (request.headers.authorization !== expectedAuthorization) {

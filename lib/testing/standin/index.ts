@@ -140,7 +140,9 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     get authUrl () { return authUrl }
   }
 
-  const app = Fastify({ logger: options.logger ?? false })
+  // close() ends every connection at once: a test double must not keep a test
+  // waiting on clients' spare keep-alive sockets or on an injected delay.
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true })
   installParsers(app)
   installGate(app, {
     apiKey,
