@@ -65,15 +65,14 @@ test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call,
 
 test('--help prints the usage and exits 0; a bad flag or seed exits non-zero with a clear message', async (t) => {
   const help = run(['--help'])
-  const [helpCode] = await once(help.child, 'exit')
+  const badPort = run(['--port', 'eighty'])
+  const badSeed = run(['--port', '0', '--seed', '/nonexistent/seed.json'])
+  const [[helpCode], [badPortCode], [badSeedCode]] = await Promise.all([help, badPort, badSeed].map(async ({ child }) => await once(child, 'exit')))
+
   t.equal(helpCode, 0)
   t.match(help.output(), /Usage: fastify-propelauth-standin \[options\][\s\S]*--seed <file\.json>/)
-
-  const badPort = run(['--port', 'eighty'])
-  t.equal((await once(badPort.child, 'exit'))[0], 2)
+  t.equal(badPortCode, 2)
   t.match(badPort.output(), /--port must be a whole number from 0 to 65535, not eighty\nRun with --help for usage\./)
-
-  const badSeed = run(['--port', '0', '--seed', '/nonexistent/seed.json'])
-  t.equal((await once(badSeed.child, 'exit'))[0], 1)
+  t.equal(badSeedCode, 1)
   t.match(badSeed.output(), /cannot read \/nonexistent\/seed\.json: ENOENT/)
 })
