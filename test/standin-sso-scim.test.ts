@@ -13,8 +13,7 @@ const SAML = {
 test('SAML: allowed first, configured (test mode), live, deleted, as fetchOrg reports it', async (t) => {
   const { api } = await harness(t)
   const org = async (): Promise<any> => (await api('GET', `${ORG}/${SEEDED.acme}`)).body
-  t.match(await api('POST', '/api/backend/v1/saml_idp_metadata', SAML), { status: 400, body: { org_id: [/allowOrgToSetupSamlConnection/] } }, 'not allowed yet')
-  t.match(await api('POST', `${ORG}/${SEEDED.acme}/create_saml_connection_link`, {}), { status: 400 })
+  t.match(await api('POST', `${ORG}/${SEEDED.acme}/create_saml_connection_link`, {}), { status: 400, body: { org_id: [/allowOrgToSetupSamlConnection/] } }, 'no setup link before the org is allowed')
 
   t.same((await api('POST', `${ORG}/${SEEDED.acme}/allow_saml`)).body, {})
   t.equal((await org()).can_setup_saml, true)
@@ -37,7 +36,6 @@ test('SAML: allowed first, configured (test mode), live, deleted, as fetchOrg re
 
 test('SAML and OIDC settings are validated; unknown orgs are 404', async (t) => {
   const { api } = await harness(t)
-  await api('POST', `${ORG}/${SEEDED.acme}/allow_saml`)
   t.same((await api('POST', '/api/backend/v1/saml_idp_metadata', { ...SAML, provider: 'MySpace', idp_sso_url: 'nope' })).body, {
     idp_sso_url: ['Must be an absolute URL'],
     provider: ['Must be one of Google, Rippling, OneLogin, JumpCloud, Okta, Azure, Duo, Generic']
@@ -45,7 +43,7 @@ test('SAML and OIDC settings are validated; unknown orgs are 404', async (t) => 
   t.equal((await api('POST', '/api/backend/v1/saml_idp_metadata', { ...SAML, org_id: crypto.randomUUID() })).status, 404)
   t.same((await api('POST', '/api/backend/v1/oidc_idp_metadata', { org_id: SEEDED.acme, client_id: 'c', client_secret: 's', uses_pkce: true, idp_type: 'Okta' })).body, { okta_sso_domain: ['This field is required'] })
   t.same((await api('POST', '/api/backend/v1/oidc_idp_metadata', { org_id: SEEDED.acme, client_id: 'c', client_secret: 's', uses_pkce: true, idp_type: 'Azure', entra_tenant_id: 'tenant' })).body, {})
-  t.match((await api('GET', `${ORG}/${SEEDED.acme}`)).body, { is_saml_in_test_mode: true })
+  t.match((await api('GET', `${ORG}/${SEEDED.acme}`)).body, { is_saml_in_test_mode: true, can_setup_saml: false }, 'settings sent by the backend need no allow_saml')
   for (const path of [`${ORG}/${crypto.randomUUID()}/allow_saml`, `${ORG}/${crypto.randomUUID()}/create_saml_connection_link`, `/api/backend/v1/saml_idp_metadata/go_live/${crypto.randomUUID()}`]) {
     t.equal((await api('POST', path)).status, 404, path)
   }

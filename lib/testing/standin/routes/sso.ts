@@ -11,7 +11,7 @@ const OIDC_FIELDS: Record<typeof OIDC_TYPES[number], string[]> = {
   Okta: ['okta_sso_domain'],
   Azure: ['entra_tenant_id']
 }
-const NOT_ALLOWED = 'This org may not set up SAML or OIDC: call allowOrgToSetupSamlConnection first'
+const NOT_ALLOWED = 'This org may not set up SAML: call allowOrgToSetupSamlConnection first'
 
 type OrgParams = { Params: { orgId: string } }
 
@@ -55,14 +55,16 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
     return { entity_id: `${base}/metadata`, acs_url: `${base}/acs`, logout_url: `${base}/logout` }
   })
 
-  /** The org named in a settings body; a field error when it may not set up SSO. */
+  /**
+   * The org named in a settings body. Unlike the setup link (the org's own
+   * admins' way in, which `allowOrgToSetupSamlConnection` gates), settings sent
+   * by the backend are taken whatever `can_setup_saml` says.
+   */
   const settingsOrg = (fields: Fields): { org?: StoredOrg, notFound: boolean } => {
     const orgId = fields.string('org_id', { required: true })
     if (orgId === undefined) return { notFound: false }
     const org = state.orgs.get(orgId)
-    if (org === undefined) return { notFound: true }
-    if (!org.canSetupSaml) fields.fail('org_id', NOT_ALLOWED)
-    return { org, notFound: false }
+    return org === undefined ? { notFound: true } : { org, notFound: false }
   }
 
   app.post('/api/backend/v1/saml_idp_metadata', async (request, reply) => {
