@@ -16,6 +16,11 @@ export interface HttpRow {
   tokens: 'same' | 'rotating'
 }
 
+/** Diagnostic rows, run only when named with --rows. */
+export const EXTRA_ROWS: readonly HttpRow[] = [
+  { name: 'bare route + a hook reading the Authorization header', kind: 'header-hook', tokens: 'same' }
+]
+
 export const HTTP_ROWS: readonly HttpRow[] = [
   { name: 'bare Fastify route (no auth)', kind: 'bare', tokens: 'same' },
   { name: 'bare route + an empty onRequest hook', kind: 'bare-hook', tokens: 'same' },
@@ -133,7 +138,7 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
   const servers: RunningServer[] = []
   try {
     const only = input.only ?? []
-    const rows = HTTP_ROWS.filter((row, i) => i === 0 || only.length === 0 || only.includes(`${row.kind}/${row.tokens}`))
+    const rows = [...HTTP_ROWS, ...EXTRA_ROWS].filter((row, i) => i === 0 || (only.length === 0 ? HTTP_ROWS.includes(row) : only.includes(`${row.kind}/${row.tokens}`)))
     for (const row of rows) {
       const child = await startChild('./server.ts')
       const { port } = await child.ask<{ port: number }>({ type: 'start', kind: row.kind, publicKeyPem: input.publicKeyPem })

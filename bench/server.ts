@@ -24,6 +24,7 @@ interface JwtRequest { jwtVerify: () => Promise<unknown>, user: { user_id: strin
 export type ServerKind =
   | 'bare'
   | 'bare-hook'
+  | 'header-hook'
   | 'propelauth-requireUser'
   | 'propelauth-minimumRole'
   | 'fastify-jwt'
@@ -52,6 +53,10 @@ async function build (kind: ServerKind, publicKeyPem: string): Promise<FastifyIn
     case 'bare-hook':
       // What any onRequest hook costs in Fastify, before it does anything.
       app.get(ROUTE, { onRequest: (_request, _reply, done) => { done() } }, async () => ANONYMOUS)
+      break
+    case 'header-hook':
+      // Any authentication reads the Authorization header: what that alone costs.
+      app.get(ROUTE, { onRequest: (request, _reply, done) => { done(request.headers.authorization === undefined ? new Error('no header') : undefined) } }, async () => ANONYMOUS)
       break
     case 'propelauth-requireUser':
     case 'propelauth-minimumRole':

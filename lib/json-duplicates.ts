@@ -94,10 +94,11 @@ function countParsedMembers (root: unknown): number {
         if (typeof item === 'object' && item !== null) stack.push(item)
       }
     } else if (typeof value === 'object' && value !== null) {
-      const names = Object.keys(value)
-      members += names.length
-      for (let i = 0; i < names.length; i++) {
-        const item: unknown = (value as Record<string, unknown>)[names[i]]
+      // Own enumerable properties, one per distinct name: all a parsed object has.
+      const items = Object.values(value)
+      members += items.length
+      for (let i = 0; i < items.length; i++) {
+        const item: unknown = items[i]
         if (typeof item === 'object' && item !== null) stack.push(item)
       }
     }
