@@ -27,6 +27,7 @@ export const HTTP_ROWS: readonly HttpRow[] = [
   { name: 'fastify-propelauth requireUser, cached', kind: 'propelauth-requireUser', tokens: 'same' },
   { name: 'fastify-propelauth requireOrgMemberWithMinimumRole, cached', kind: 'propelauth-minimumRole', tokens: 'same' },
   { name: 'fastify-propelauth requireUser, uncached (new token each request)', kind: 'propelauth-requireUser', tokens: 'rotating' },
+  { name: 'fastify-propelauth requireUser, cache: false', kind: 'propelauth-nocache', tokens: 'rotating' },
   { name: '@fastify/jwt with cache', kind: 'fastify-jwt-cache', tokens: 'same' },
   { name: '@fastify/jwt without cache', kind: 'fastify-jwt', tokens: 'rotating' },
   { name: '@propelauth/node in an onRequest hook', kind: 'propelauth-node', tokens: 'rotating' }
@@ -145,7 +146,7 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
       servers.push({ row, child, url: `http://127.0.0.1:${port}/orgs/${BENCH_ORG_ID}/me`, samples: [], heapUsed: 0 })
     }
     // Warm-up: JIT, connection pools and caches reach their steady state before anything counts.
-    for (const server of servers) await load(server, input, Math.min(2, input.duration), next)
+    for (const server of servers) await load(server, input, 1, next)
     for (let round = 0; round < input.rounds; round++) {
       for (const server of rotated(servers, round)) {
         server.samples.push(await load(server, input, input.duration, next))

@@ -27,6 +27,7 @@ export type ServerKind =
   | 'header-hook'
   | 'propelauth-requireUser'
   | 'propelauth-minimumRole'
+  | 'propelauth-nocache'
   | 'fastify-jwt'
   | 'fastify-jwt-cache'
   | 'propelauth-node'
@@ -60,9 +61,14 @@ async function build (kind: ServerKind, publicKeyPem: string): Promise<FastifyIn
       break
     case 'propelauth-requireUser':
     case 'propelauth-minimumRole':
-      await app.register(propelAuth, { authUrl: AUTH_URL, tokenVerificationMetadata: { verifierKey: publicKeyPem, issuer: ISSUER } })
+    case 'propelauth-nocache':
+      await app.register(propelAuth, {
+        authUrl: AUTH_URL,
+        tokenVerificationMetadata: { verifierKey: publicKeyPem, issuer: ISSUER },
+        cache: kind === 'propelauth-nocache' ? false : undefined
+      })
       app.get(ROUTE, {
-        onRequest: kind === 'propelauth-requireUser' ? app.auth.requireUser : app.auth.requireOrgMemberWithMinimumRole('Admin')
+        onRequest: kind === 'propelauth-minimumRole' ? app.auth.requireOrgMemberWithMinimumRole('Admin') : app.auth.requireUser
       }, async (request) => ({ user_id: request.user?.userId }))
       break
     case 'fastify-jwt':
