@@ -11,9 +11,11 @@ import { verify } from 'node:crypto'
 import { initBaseAuth } from '@propelauth/node'
 import { createVerifier } from 'fast-jwt'
 import { jwtVerify } from 'jose'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { createGuards } from '../lib/guards.js'
 import { Rejection, TokenVerifier } from '../lib/token.js'
 import { serveParent } from './child.js'
-import { ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
+import { BENCH_ORG_ID, ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
 import { median } from './stats.js'
 
 export interface MicroInput {
@@ -77,6 +79,19 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
     manualTokenVerificationMetadata: { verifierKey: input.publicKeyPem, issuer: ISSUER }
   })
   const headers = pool.map((jwt) => `Bearer ${jwt}`)
+  // The guards on their own, called as Fastify calls an onRequest hook. Each call
+  // gets a new request object, as Fastify makes one per request.
+  const guards = createGuards(new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 }))
+  const minimumRole = guards.requireOrgMemberWithMinimumRole('Admin')
+  const reply = { header: () => reply } as unknown as FastifyReply
+  let hookError: unknown
+  const done = (error?: unknown): void => { hookError = error }
+  const runHook = (hook: typeof minimumRole): unknown => {
+    const request = { headers: { authorization: headers[0] }, params: { orgId: BENCH_ORG_ID }, user: null, org: null } as unknown as FastifyRequest
+    hook(request, reply, done)
+    if (hookError !== undefined) throw new Error('the guard refused a valid token')
+    return request.user
+  }
   // What every verifier has to do to return claims, and nothing more: no header,
   // base64 strictness, claim, duplicate or shape check. Not safe; a yardstick only.
   const minimal = (jwt: string): unknown => {
@@ -104,7 +119,9 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
     { name: 'jose 6 jwtVerify', note: 'algorithms RS256 + issuer', async: true, run: async (i) => await jwtVerify(pool[i % pool.length], publicKey, { algorithms: ['RS256'], issuer: ISSUER }) },
     { name: '@propelauth/node validateAccessTokenAndGetUser', note: 'manualTokenVerificationMetadata', async: true, run: async (i) => await propelAuth.validateAccessTokenAndGetUser(headers[i % pool.length]) },
     { name: 'fastify-propelauth, cache hit', note: 'same token again', async: false, run: () => cached.verifyToken(token) },
-    { name: 'fast-jwt, cache hit', note: 'cache: true, same token again', async: false, run: () => fastJwtCached(token) }
+    { name: 'fast-jwt, cache hit', note: 'cache: true, same token again', async: false, run: () => fastJwtCached(token) },
+    { name: 'requireUser hook, cache hit', note: 'the guard as Fastify calls it, on a stand-in request', async: false, run: () => runHook(guards.requireUser) },
+    { name: 'requireOrgMemberWithMinimumRole hook, cache hit', note: 'the same, org from params, role Admin', async: false, run: () => runHook(minimumRole) }
   ]
 
   // Every candidate must really accept the token: a benchmark of an error path measures nothing useful.
