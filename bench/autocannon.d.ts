@@ -20,6 +20,8 @@ declare module 'autocannon' {
     duration?: number
     headers?: Record<string, string>
     requests?: RequestOptions[]
+    /** Requests per second over all connections; as fast as possible when absent. */
+    overallRate?: number
   }
 
   export interface Histogram {

@@ -18,7 +18,8 @@ export interface HttpRow {
 
 /** Diagnostic rows, run only when named with --rows. */
 export const EXTRA_ROWS: readonly HttpRow[] = [
-  { name: 'bare route + a hook reading the Authorization header', kind: 'header-hook', tokens: 'same' }
+  { name: 'bare route + a hook reading the Authorization header', kind: 'header-hook', tokens: 'same' },
+  { name: 'bare route + a hook hashing the token (SHA-256) and looking it up', kind: 'hash-hook', tokens: 'same' }
 ]
 
 export const HTTP_ROWS: readonly HttpRow[] = [
@@ -43,6 +44,12 @@ export interface HttpInput {
   connections: number
   /** Rows to run (by kind and tokens, e.g. `propelauth-requireUser/same`); all when empty. The bare route always runs. */
   only?: string[]
+  /**
+   * Requests per second for every server instead of as many as possible. At a
+   * fixed rate the servers' CPU per request compares work alone, without the
+   * differences in batching that saturation brings.
+   */
+  rate?: number
 }
 
 export interface HttpRowResult {
@@ -68,6 +75,7 @@ export interface HttpRowResult {
 }
 
 export interface HttpResult {
+  rate?: number
   rounds: number
   duration: number
   connections: number
@@ -111,7 +119,8 @@ async function load (server: RunningServer, input: HttpInput, seconds: number, n
       connections: input.connections,
       duration: seconds,
       headers: { authorization: `Bearer ${input.tokens[0]}` },
-      requests
+      requests,
+      overallRate: input.rate
     }, (error, result) => error === null ? resolve(result) : reject(error))
     // autocannon's own histogram has 1 ms resolution; keep the exact times.
     instance.on('response', (_client, _status, _bytes, responseTime) => { latencies.push(responseTime) })
@@ -159,6 +168,7 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
 
   const bare = servers[0].samples
   return {
+    rate: input.rate,
     rounds: input.rounds,
     duration: input.duration,
     connections: input.connections,

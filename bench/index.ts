@@ -2,6 +2,7 @@
 // in one go, with the targets of the performance issue checked at the end.
 // Options: --only micro,http,memory   --rounds N (HTTP)   --duration S (HTTP, per run)
 //          --rows kind/tokens,… (HTTP rows to run besides the bare route, e.g. propelauth-requireUser/same)
+//          --rate N (HTTP at N req/s instead of as fast as possible: compares CPU per request alone)
 // The report is printed and written to bench/.out/latest.md (and .json).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -18,9 +19,10 @@ const { values: args } = parseArgs({
   options: {
     only: { type: 'string', default: 'micro,http,memory' },
     rounds: { type: 'string', default: '5' },
-    duration: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '2.5' },
     'micro-rounds': { type: 'string', default: '15' },
-    rows: { type: 'string', default: '' }
+    rows: { type: 'string', default: '' },
+    rate: { type: 'string', default: '' }
   }
 })
 const parts = new Set(args.only.split(','))
@@ -54,7 +56,8 @@ function microReport (result: MicroResult): void {
 }
 
 function httpReport (result: HttpResult): void {
-  out(`### HTTP: GET /orgs/:orgId/me → {user_id}, ${result.connections} connections, loopback, ${result.rounds} interleaved rounds of ${result.duration} s (medians)`)
+  const pace = result.rate === undefined ? '' : `, at ${thousands(result.rate)} req/s`
+  out(`### HTTP: GET /orgs/:orgId/me → {user_id}, ${result.connections} connections${pace}, loopback, ${result.rounds} interleaved rounds of ${result.duration} s (medians)`)
   out()
   out(table(['server', 'tokens', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'CPU µs/req', '× bare req/s', '× bare per CPU'], result.rows.map((row) => [
     row.failures === 0 ? row.name : `${row.name} (${row.failures} FAILED REQUESTS)`,
@@ -164,7 +167,8 @@ async function main (): Promise<void> {
     if (parts.has('http')) {
       progress(`HTTP benchmark: ${rounds} rounds of ${duration} s per server…`)
       const only = args.rows === '' ? [] : args.rows.split(',')
-      http = await runHttp({ publicKeyPem: keys.publicKeyPem, tokens, rounds, duration, connections: 10, only }, progress)
+      const rate = args.rate === '' ? undefined : Number(args.rate)
+      http = await runHttp({ publicKeyPem: keys.publicKeyPem, tokens, rounds, duration, connections: 10, only, rate }, progress)
       httpReport(http)
     }
   }

@@ -3,6 +3,7 @@
 // the request is authenticated. The parent asks for this process's CPU time
 // before and after each load run, so the table can show the server's CPU cost
 // per request, not only the throughput a shared 2-core machine happens to allow.
+import { hash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { initBaseAuth } from '@propelauth/node'
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from 'fastify'
@@ -25,6 +26,7 @@ export type ServerKind =
   | 'bare'
   | 'bare-hook'
   | 'header-hook'
+  | 'hash-hook'
   | 'propelauth-requireUser'
   | 'propelauth-minimumRole'
   | 'propelauth-nocache'
@@ -59,6 +61,18 @@ async function build (kind: ServerKind, publicKeyPem: string): Promise<FastifyIn
       // Any authentication reads the Authorization header: what that alone costs.
       app.get(ROUTE, { onRequest: (request, _reply, done) => { done(request.headers.authorization === undefined ? new Error('no header') : undefined) } }, async () => ANONYMOUS)
       break
+    case 'hash-hook': {
+      // What keying a cache by the SHA-256 of the token costs: one digest and one lookup.
+      const seen = new Map<string, boolean>()
+      app.get(ROUTE, {
+        onRequest: (request, _reply, done) => {
+          const key = hash('sha256', (request.headers.authorization ?? '').slice(7), 'base64')
+          if (seen.get(key) === undefined) seen.set(key, true)
+          done()
+        }
+      }, async () => ANONYMOUS)
+      break
+    }
     case 'propelauth-requireUser':
     case 'propelauth-minimumRole':
     case 'propelauth-nocache':
