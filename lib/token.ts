@@ -83,7 +83,7 @@ export interface TokenVerifierOptions {
  * key resolution) and spends more than twice the RSA check itself per token.
  * PropelAuth's tokens need one thing: RS256 under one fixed RSA key. That is a
  * single RSA-SHA256 check with a KeyObject built once at boot, plus the claim
- * checks below; bench/ measures the whole at about 1.5× the bare RSA check.
+ * checks below; bench/ measures the whole at about 1.6× the bare RSA check.
  * The security properties that jose gives are kept explicitly:
  * - only `alg: "RS256"`; `none`, HS*, PS*, ES* are refused before any crypto, so
  *   the public key can never be used as an HMAC secret;
