@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Page } from 'playwright-core'
+
+// Browser tests drive Debian's `chromium` package (`.ci/run` installs it), never
+// a browser download. The flags keep it off the network this machine lacks.
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'
+]
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+/** `false` when Chromium is there, else the reason to skip the browser test of `what`. */
+export function chromiumSkip (what: string): false | string {
+  return existsSync(CHROMIUM)
+    ? false
+    : `no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run the browser test of ${what}`
+}
+
+/** A page in a fresh headless Chromium profile, closed and removed at the test's end. */
+export async function openBrowserPage (t: Teardown): Promise<Page> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'fastify-propelauth-chromium-'))
+  t.teardown(() => rm(userDataDir, { recursive: true, force: true }))
+  const browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000
+  })
+  t.teardown(() => browser.close())
+  browser.setDefaultTimeout(15_000)
+  return browser.pages()[0] ?? await browser.newPage()
+}
+
+/**
+ * In Swagger UI: expands GET `path`, presses Try it out (once), fills its
+ * parameters and Execute; returns the status and body the page shows.
+ */
+export async function tryOperation (page: Page, path: string, parameters: Record<string, string> = {}): Promise<{ status: string, body: string }> {
+  const operation = page.locator('.opblock-get').filter({ has: page.locator(`[data-path="${path}"]`) })
+  if (!await operation.locator('.opblock-body').isVisible()) await operation.locator('.opblock-summary').click()
+  const tryOut = operation.locator('button.try-out__btn')
+  if ((await tryOut.textContent())?.includes('Try it out') === true) await tryOut.click()
+  for (const [name, value] of Object.entries(parameters)) {
+    await operation.locator(`tr[data-param-name="${name}"] input`).fill(value)
+  }
+  await operation.locator('button.execute').click()
+  const live = operation.locator('.live-responses-table .response').first()
+  await live.waitFor()
+  const status = (await live.locator('.response-col_status').textContent())?.trim() ?? ''
+  const body = (await live.locator('.response-col_description pre').first().textContent()) ?? ''
+  // Clear, so the next Execute's answer is the one read.
+  await operation.locator('button.btn-clear').click()
+  return { status, body }
+}
