@@ -46,6 +46,12 @@ export interface GuardInfo {
   kind: 'optional' | 'user' | 'org'
   /** Human-readable requirement, for route descriptions. */
   requirement: string
+  /**
+   * Statuses the guard may answer besides those of its `kind`, documented as
+   * responses of every route it guards: the API-key guards answer 429 when
+   * PropelAuth rate-limits the key and 502 when PropelAuth cannot be asked.
+   */
+  extraStatuses?: ReadonlyArray<'429' | '502'>
 }
 
 export const kGuardInfo = Symbol.for('fastify-propelauth.guard-info')

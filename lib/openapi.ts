@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module'
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import { MissingTokenError, NotOrgMemberError, OpenApiRegistrationOrderError } from './errors.js'
+import {
+  ApiKeyRateLimitedError,
+  ApiKeyValidationUnavailableError,
+  MissingTokenError,
+  NotOrgMemberError,
+  OpenApiRegistrationOrderError
+} from './errors.js'
 import { kGuardInfo, type GuardInfo } from './guards.js'
 import type { ResolvedOptions } from './options.js'
 import { ErrorResponseSchema } from './schemas.js'
@@ -11,9 +17,9 @@ import { recordRouteDeclaredOn, scopeGuards } from './scope.js'
 // How: an `onRoute` hook finds the routes our guards protect and leaves a note
 // on their schema under an `x-` key (swagger copies `x-` keys onto the
 // operation). The `swagger` decorator is wrapped so that, after swagger has
-// built the document, each noted operation gets its `security`, its 401/403
-// responses and its requirement, and the security scheme is added to
-// `components.securitySchemes`.
+// built the document, each noted operation gets its `security`, the responses
+// its guards can send (401/403; 429/502 for the API-key guards) and its
+// requirement, and the security scheme is added to `components.securitySchemes`.
 //
 // Why not set `schema.security` directly: swagger throws while building the
 // document when a route names a scheme missing from `components`, and the user's
@@ -29,12 +35,15 @@ export const ANNOTATION_KEY = 'x-fastify-propelauth'
 
 type SecurityRequirement = Record<string, string[]>
 
+/** A status a guard may answer: 401/403 by its `kind`, the others as it declares in `extraStatuses`. */
+type GuardStatus = '401' | '403' | NonNullable<GuardInfo['extraStatuses']>[number]
+
 /** What `onRoute` records on a guarded route's schema; plain JSON, as it is copied into the document. */
 interface Annotation {
   /** The operation's `security`, or null when the route declares its own. */
   security: SecurityRequirement[] | null
   /** The responses the guards can answer with, besides the route's own. */
-  statuses: Array<'401' | '403'>
+  statuses: GuardStatus[]
   /** Sentence appended to the operation's description. */
   requirement: string
 }
@@ -86,6 +95,9 @@ function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | u
     ? `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
     : 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
   const statuses: Annotation['statuses'] = org.length > 0 ? ['401', '403'] : enforced.length > 0 ? ['401'] : []
+  // What some guard declares besides its kind's (the API-key guards' 429 and 502), once each, in order.
+  const extra = new Set(guards.flatMap((guard) => guard.extraStatuses ?? []))
+  statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
   return { security, statuses, requirement }
 }
 
@@ -97,33 +109,57 @@ function errorExample (error: Error & { statusCode?: number, code?: string }, st
   return { statusCode: error.statusCode, code: error.code, error: statusText, message: error.message }
 }
 
-const RESPONSES = {
+interface GuardResponse {
+  description: string
+  /** The header the guard sets on this answer, if any. */
+  header?: { name: string, type: 'string' | 'integer', description: string }
+  example: Record<string, unknown>
+}
+
+const RESPONSES: Record<GuardStatus, GuardResponse> = {
   401: {
     description: 'Unauthorized: the credentials are missing, malformed, invalid or expired; `code` says which, e.g. FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_TOKEN or FST_PROPELAUTH_TOKEN_EXPIRED.',
-    challenge: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`',
+    header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`' },
     example: errorExample(new MissingTokenError(), 'Unauthorized')
   },
   403: {
     description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
-    challenge: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`',
+    header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`' },
     example: errorExample(new NotOrgMemberError(), 'Forbidden')
+  },
+  429: {
+    description: 'Too Many Requests: PropelAuth rate-limits attempts with this API key (FST_PROPELAUTH_API_KEY_RATE_LIMITED); retry later.',
+    header: { name: 'Retry-After', type: 'integer', description: 'Seconds to wait before retrying, when PropelAuth said how long' },
+    example: errorExample(new ApiKeyRateLimitedError(), 'Too Many Requests')
+  },
+  502: {
+    description: 'Bad Gateway: the API key could not be checked because PropelAuth is unreachable, failing or refusing the integration key (FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE); the key may be fine, so retry later.',
+    example: errorExample(new ApiKeyValidationUnavailableError(), 'Bad Gateway')
   }
-} as const
+}
 
-function openApiResponse (status: '401' | '403'): Record<string, unknown> {
-  const { description, challenge, example } = RESPONSES[status]
+function openApiHeader (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
+  return { description: header.description, schema: { type: header.type } }
+}
+
+function swagger2Header (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
+  return { type: header.type, description: header.description }
+}
+
+function openApiResponse (status: GuardStatus): Record<string, unknown> {
+  const { description, header, example } = RESPONSES[status]
   return {
     description,
-    headers: { 'WWW-Authenticate': { description: challenge, schema: { type: 'string' } } },
+    ...(header === undefined ? {} : { headers: { [header.name]: openApiHeader(header) } }),
     content: { 'application/json': { schema: structuredClone(errorSchema), example: { ...example } } }
   }
 }
 
-function swagger2Response (status: '401' | '403'): Record<string, unknown> {
-  const { description, challenge, example } = RESPONSES[status]
+function swagger2Response (status: GuardStatus): Record<string, unknown> {
+  const { description, header, example } = RESPONSES[status]
   return {
     description,
-    headers: { 'WWW-Authenticate': { type: 'string', description: challenge } },
+    ...(header === undefined ? {} : { headers: { [header.name]: swagger2Header(header) } }),
     schema: structuredClone(errorSchema),
     examples: { 'application/json': { ...example } }
   }
@@ -148,15 +184,17 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
   }
   const responses: Json = isObject(operation.responses) ? operation.responses : {}
   for (const status of annotation.statuses) {
+    if (!Object.hasOwn(RESPONSES, status)) continue
     const own = responses[status]
     if (own === undefined) {
       responses[status] = openapi ? openApiResponse(status) : swagger2Response(status)
     } else if (isObject(own)) {
-      // The route's own 401/403 wins, but the guard does send the challenge.
+      // The route's own response wins, but the guard does send its header (the challenge, Retry-After).
+      const header = RESPONSES[status].header
+      if (header === undefined) continue
       const headers: Json = isObject(own.headers) ? own.headers : {}
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'www-authenticate')) {
-        const challenge = RESPONSES[status].challenge
-        headers['WWW-Authenticate'] = openapi ? { description: challenge, schema: { type: 'string' } } : { type: 'string', description: challenge }
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === header.name.toLowerCase())) {
+        headers[header.name] = openapi ? openApiHeader(header) : swagger2Header(header)
         own.headers = headers
       }
     }
@@ -168,8 +206,9 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
 }
 
 /**
- * Turns the annotations swagger copied onto operations into `security`, 401/403
- * responses and descriptions, and makes sure every scheme they name exists.
+ * Turns the annotations swagger copied onto operations into `security`, the
+ * guards' responses (401/403; 429/502 for the API-key guards) and descriptions,
+ * and makes sure every scheme they name exists.
  * Mutates `doc` (swagger's cached document) and returns whether it changed.
  */
 export function applyAnnotations (doc: unknown): boolean {

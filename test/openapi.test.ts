@@ -37,6 +37,12 @@ const routes: FastifyPluginAsync = async (app) => {
     onRequest: app.auth.requireUser,
     schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, 401: { description: 'Sign in first', ...ErrorResponseSchema } } }
   }, async () => ({ ok: true }))
+  app.get('/key', { onRequest: app.auth.requireApiKey }, async () => ({ ok: true }))
+  app.get('/either', { onRequest: app.auth.requireUserOrApiKey }, async () => ({ ok: true }))
+  app.get('/key/own-502', {
+    onRequest: app.auth.requireApiKey,
+    schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, 502: { description: 'Our gateway is down', ...ErrorResponseSchema } } }
+  }, async () => ({ ok: true }))
   // A whole scope protected at once, not route by route.
   app.register(async (scope) => {
     app.auth.protect(scope, app.auth.requireOrgMember())
@@ -141,13 +147,15 @@ function operation (doc: Json, path: string, method = 'get'): Json {
   return op
 }
 
-function assertErrorResponse (t: Test, response: Json | undefined, status: number): void {
+/** `header`: the header the guard sets on this answer, or null for none. */
+function assertErrorResponse (t: Test, response: Json | undefined, status: number, header: string | null = 'WWW-Authenticate'): void {
   t.ok(response, `${status} documented`)
   const schema = response?.content?.['application/json']?.schema
   t.same(Object.keys(schema?.properties ?? {}).sort(), ['code', 'error', 'message', 'statusCode'], `${status} schema lists exactly the error body`)
   t.same([...(schema?.required ?? [])].sort(), ['code', 'error', 'message', 'statusCode'])
   t.equal(schema?.properties?.statusCode?.type, 'integer')
-  t.ok(response?.headers?.['WWW-Authenticate'], `${status} documents WWW-Authenticate`)
+  if (header !== null) t.ok(response?.headers?.[header], `${status} documents ${header}`)
+  else t.equal(response?.headers, undefined, `${status} documents no header`)
   t.equal(response?.content?.['application/json']?.example?.statusCode, status)
 }
 
@@ -174,7 +182,7 @@ for (const scenario of scenarios) {
 
     const me = operation(doc, '/me')
     t.same(me.security, [{ propelauth: [] }])
-    t.same(Object.keys(me.responses).sort(), ['200', '401'], 'the implicit 200 stays beside the 401')
+    t.same(Object.keys(me.responses).sort(), ['200', '401'], 'the implicit 200 stays beside the 401, and requireUser adds no 429/502')
     assertErrorResponse(t, me.responses['401'], 401)
     t.match(me.description, /Requires a signed-in user/)
 
@@ -207,6 +215,32 @@ for (const scenario of scenarios) {
     t.equal(own401.responses['401'].description, 'Sign in first', "a route's own 401 is kept")
     t.ok(own401.responses['401'].headers['WWW-Authenticate'], 'and gains the challenge header')
     t.ok(own401.responses['200'])
+
+    for (const path of ['/key', '/either']) {
+      const key = operation(doc, path)
+      t.same(key.security, [{ propelauth: [] }], `${path}: API-key guard documented`)
+      t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502'], `${path}: 401, and 429/502 from PropelAuth`)
+      assertErrorResponse(t, key.responses['401'], 401)
+      assertErrorResponse(t, key.responses['429'], 429, 'Retry-After')
+      assertErrorResponse(t, key.responses['502'], 502, null)
+      t.same(key.responses['429'].headers['Retry-After'].schema, { type: 'integer' })
+      t.same(key.responses['429'].content['application/json'].example, {
+        statusCode: 429,
+        code: 'FST_PROPELAUTH_API_KEY_RATE_LIMITED',
+        error: 'Too Many Requests',
+        message: 'Too many attempts with this API key; retry later'
+      }, `${path}: 429 example is the real error`)
+      t.equal(key.responses['502'].content['application/json'].example.code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
+      t.match(key.responses['429'].description, 'FST_PROPELAUTH_API_KEY_RATE_LIMITED')
+      t.match(key.responses['502'].description, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
+    }
+    t.match(operation(doc, '/key').description, /Requires a valid end-user API key/)
+
+    const own502 = operation(doc, '/key/own-502')
+    t.equal(own502.responses['502'].description, 'Our gateway is down', "a route's own 502 is kept")
+    t.equal(own502.responses['502'].headers, undefined, 'and gains no header: the guard sets none on a 502')
+    assertErrorResponse(t, own502.responses['429'], 429, 'Retry-After')
+    t.same(Object.keys(own502.responses).sort(), ['200', '401', '429', '502'])
 
     for (const path of ['/scoped/{orgId}/projects', '/scoped/{orgId}/nested']) {
       const scoped = operation(doc, path)
@@ -270,6 +304,12 @@ test('the guards answer exactly as documented, nothing stripped by the response 
 
   const scoped = await app.inject({ url: `/scoped/${ORG}/nested`, headers: { authorization: `Bearer ${admin}` } })
   t.equal(scoped.statusCode, 200, 'a nested scope inherits the protection')
+
+  // No `apiKey` option: the key cannot be checked with PropelAuth, so the guard answers the documented 502.
+  const doc = await documentOf(app)
+  const unavailable = await app.inject({ url: '/key', headers: { authorization: `Bearer ${'k'.repeat(32)}` } })
+  t.equal(unavailable.statusCode, 502)
+  t.same(unavailable.json(), operation(doc, '/key').responses['502'].content['application/json'].example, '502: the documented example is the whole error body')
 })
 
 test('ErrorResponseSchema is exactly the error body', async (t) => {
@@ -397,12 +437,21 @@ test('Swagger 2.0 documents get a securityDefinition', async (t) => {
   await app.register(swagger, { swagger: { info } })
   await app.register(propelAuth, auth)
   app.get('/org/:orgId', { onRequest: app.auth.requireOrgMember() }, async () => ({ ok: true }))
+  app.get('/key', { onRequest: app.auth.requireApiKey }, async () => ({ ok: true }))
   await app.ready()
   const doc = app.swagger() as Json
   await t.resolves(SwaggerParser.validate(structuredClone(doc) as any), 'valid Swagger 2.0')
   t.equal(doc.securityDefinitions.propelauth.in, 'header')
   t.same(doc.paths['/org/{orgId}'].get.security, [{ propelauth: [] }])
   t.ok(doc.paths['/org/{orgId}'].get.responses['403'].schema.properties.code)
+  t.same(Object.keys(doc.paths['/org/{orgId}'].get.responses).sort(), ['200', '401', '403'], 'org guard: no 429/502')
+  const key = doc.paths['/key'].get
+  t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502'])
+  t.same(key.responses['429'].headers, { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying, when PropelAuth said how long' } })
+  t.equal(key.responses['429'].examples['application/json'].code, 'FST_PROPELAUTH_API_KEY_RATE_LIMITED')
+  t.equal(key.responses['502'].headers, undefined)
+  t.ok(key.responses['502'].schema.properties.code)
+  t.equal(key.responses['502'].examples['application/json'].code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
 })
 
 test('without @fastify/swagger nothing changes', async (t) => {

@@ -66,6 +66,8 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
 const MISSING_CHALLENGE = 'Bearer'
 const INVALID_CHALLENGE = 'Bearer error="invalid_token", error_description="The API key is invalid"'
+/** Besides 401: PropelAuth rate-limits the key (429) or cannot be asked (502); see `refusal`. */
+const EXTRA_STATUSES = Object.freeze(['429', '502'] as const)
 
 /** `undefined`: no bearer credentials at all; `null`: a malformed Bearer header. */
 function bearerOf (header: string | undefined): string | undefined | null {
@@ -216,8 +218,8 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   }
 
   return {
-    requireApiKey: tag(requireApiKey, { kind: 'user', requirement: 'valid end-user API key' }),
-    requireUserOrApiKey: tag(requireUserOrApiKey, { kind: 'user', requirement: 'signed-in user or a valid end-user API key' }),
+    requireApiKey: tag(requireApiKey, { kind: 'user', requirement: 'valid end-user API key', extraStatuses: EXTRA_STATUSES }),
+    requireUserOrApiKey: tag(requireUserOrApiKey, { kind: 'user', requirement: 'signed-in user or a valid end-user API key', extraStatuses: EXTRA_STATUSES }),
     getApiKeyValidation: (request) => validations.get(request),
     clearApiKeyCache: () => cache.clear()
   }
