@@ -52,6 +52,14 @@ export interface GuardInfo {
    * PropelAuth rate-limits the key and 502 when PropelAuth cannot be asked.
    */
   extraStatuses?: ReadonlyArray<'429' | '502'>
+  /**
+   * Which 401s the guard sends, when not the access-token ones of `requireUser`
+   * (FST_PROPELAUTH_MISSING_TOKEN, …): `api-key` sends FST_PROPELAUTH_MISSING_CREDENTIALS
+   * or FST_PROPELAUTH_INVALID_API_KEY (`requireApiKey`); `token-or-api-key` those two, and
+   * requireUser's for a malformed header or an access token it refuses (`requireUserOrApiKey`).
+   * lib/openapi.ts documents each variant's codes, challenges and example.
+   */
+  unauthorized?: 'api-key' | 'token-or-api-key'
 }
 
 export const kGuardInfo = Symbol.for('fastify-propelauth.guard-info')

@@ -3,6 +3,11 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import {
   ApiKeyRateLimitedError,
   ApiKeyValidationUnavailableError,
+  ExpiredTokenError,
+  InvalidApiKeyError,
+  InvalidAuthorizationHeaderError,
+  InvalidTokenError,
+  MissingCredentialsError,
   MissingTokenError,
   NotOrgMemberError,
   OpenApiRegistrationOrderError
@@ -38,6 +43,9 @@ type SecurityRequirement = Record<string, string[]>
 /** A status a guard may answer: 401/403 by its `kind`, the others as it declares in `extraStatuses`. */
 type GuardStatus = '401' | '403' | NonNullable<GuardInfo['extraStatuses']>[number]
 
+/** Which 401s a guard sends: the access-token ones unless its `unauthorized` says otherwise. */
+type UnauthorizedVariant = 'access-token' | NonNullable<GuardInfo['unauthorized']>
+
 /** What `onRoute` records on a guarded route's schema; plain JSON, as it is copied into the document. */
 interface Annotation {
   /** The operation's `security`, or null when the route declares its own. */
@@ -46,6 +54,11 @@ interface Annotation {
   statuses: GuardStatus[]
   /** Sentence appended to the operation's description. */
   requirement: string
+  /**
+   * The 401 variants of the enforcing guards, in guard order; absent when they
+   * are all `access-token`, whose 401 is `RESPONSES[401]`.
+   */
+  unauthorized?: UnauthorizedVariant[]
 }
 
 /** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
@@ -98,7 +111,10 @@ function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | u
   // What some guard declares besides its kind's (the API-key guards' 429 and 502), once each, in order.
   const extra = new Set(guards.flatMap((guard) => guard.extraStatuses ?? []))
   statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
-  return { security, statuses, requirement }
+  const unauthorized = [...new Set(enforced.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
+  return unauthorized.some((variant) => variant !== 'access-token')
+    ? { security, statuses, requirement, unauthorized }
+    : { security, statuses, requirement }
 }
 
 // --- the document ------------------------------------------------------------------
@@ -138,6 +154,67 @@ const RESPONSES: Record<GuardStatus, GuardResponse> = {
   }
 }
 
+// The 401s by variant: each `code` the guards can send, with the `WWW-Authenticate`
+// challenge they always set with it (lib/guards.ts `CHALLENGE`, lib/api/api-key-guards.ts
+// `MISSING_CHALLENGE` and `INVALID_CHALLENGE`), and the body of a request with no
+// credentials. Used when some guard of the route is not `access-token`, whose
+// documented 401 stays `RESPONSES[401]`; test/openapi.test.ts checks them against live answers.
+type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
+const invalidToken = (description: string): string => `Bearer error="invalid_token", error_description="${description}"`
+const ACCESS_TOKEN_REFUSED: Answers = [
+  [new InvalidAuthorizationHeaderError().code, invalidToken('Malformed Authorization header')],
+  [new InvalidTokenError().code, invalidToken('The access token is invalid')],
+  [new ExpiredTokenError().code, invalidToken('The access token expired')]
+]
+const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Record<string, unknown> }> = {
+  'access-token': {
+    answers: [[new MissingTokenError().code, 'Bearer'], ...ACCESS_TOKEN_REFUSED],
+    example: errorExample(new MissingTokenError(), 'Unauthorized')
+  },
+  'api-key': {
+    answers: [[new MissingCredentialsError('API key').code, 'Bearer'], [new InvalidApiKeyError().code, invalidToken('The API key is invalid')]],
+    example: errorExample(new MissingCredentialsError('API key'), 'Unauthorized')
+  },
+  'token-or-api-key': {
+    // A malformed header or a JWT goes to requireUser, anything else is checked as an API key.
+    answers: [
+      [new MissingCredentialsError('access token or API key').code, 'Bearer'],
+      [new InvalidApiKeyError().code, invalidToken('The API key is invalid')],
+      ...ACCESS_TOKEN_REFUSED
+    ],
+    example: errorExample(new MissingCredentialsError('access token or API key'), 'Unauthorized')
+  }
+}
+
+/**
+ * The 401 of a route whose guards send the 401s of `variants`, with the first one's
+ * example. With several guards it lists every code any of them sends, a safe
+ * over-approximation (a later guard may never see some requests).
+ */
+function unauthorizedResponse (variants: UnauthorizedVariant[]): GuardResponse {
+  const challenges = new Map<string, string>()
+  for (const variant of variants) {
+    for (const [code, challenge] of UNAUTHORIZED[variant].answers) if (!challenges.has(code)) challenges.set(code, challenge)
+  }
+  const codes = [...challenges.keys()]
+  const listed = codes.length > 1 ? `${codes.slice(0, -1).join(', ')} or ${codes[codes.length - 1]}` : codes.join('')
+  return {
+    description: `Unauthorized: the credentials are missing, malformed, invalid or expired; \`code\` says which: ${listed}.`,
+    header: {
+      name: 'WWW-Authenticate',
+      type: 'string',
+      description: `RFC 6750 challenge, by \`code\`: ${[...challenges].map(([code, challenge]) => `${code}: \`${challenge}\``).join('; ')}`
+    },
+    example: UNAUTHORIZED[variants[0]].example
+  }
+}
+
+/** What the guards of `annotation` answer with `status`. */
+function guardResponse (status: GuardStatus, annotation: Annotation): GuardResponse {
+  const variants = status === '401' ? annotation.unauthorized?.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant)) : undefined
+  return variants !== undefined && variants.length > 0 ? unauthorizedResponse(variants) : RESPONSES[status]
+}
+
 function openApiHeader (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
   return { description: header.description, schema: { type: header.type } }
 }
@@ -146,8 +223,7 @@ function swagger2Header (header: NonNullable<GuardResponse['header']>): Record<s
   return { type: header.type, description: header.description }
 }
 
-function openApiResponse (status: GuardStatus): Record<string, unknown> {
-  const { description, header, example } = RESPONSES[status]
+function openApiResponse ({ description, header, example }: GuardResponse): Record<string, unknown> {
   return {
     description,
     ...(header === undefined ? {} : { headers: { [header.name]: openApiHeader(header) } }),
@@ -155,8 +231,7 @@ function openApiResponse (status: GuardStatus): Record<string, unknown> {
   }
 }
 
-function swagger2Response (status: GuardStatus): Record<string, unknown> {
-  const { description, header, example } = RESPONSES[status]
+function swagger2Response ({ description, header, example }: GuardResponse): Record<string, unknown> {
   return {
     description,
     ...(header === undefined ? {} : { headers: { [header.name]: swagger2Header(header) } }),
@@ -186,11 +261,12 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
   for (const status of annotation.statuses) {
     if (!Object.hasOwn(RESPONSES, status)) continue
     const own = responses[status]
+    const response = guardResponse(status, annotation)
     if (own === undefined) {
-      responses[status] = openapi ? openApiResponse(status) : swagger2Response(status)
+      responses[status] = openapi ? openApiResponse(response) : swagger2Response(response)
     } else if (isObject(own)) {
       // The route's own response wins, but the guard does send its header (the challenge, Retry-After).
-      const header = RESPONSES[status].header
+      const header = response.header
       if (header === undefined) continue
       const headers: Json = isObject(own.headers) ? own.headers : {}
       if (!Object.keys(headers).some((name) => name.toLowerCase() === header.name.toLowerCase())) {

@@ -9,6 +9,9 @@ import { createTestAuth, type TestAuth } from '../lib/testing/test-auth.js'
 type Json = Record<string, any>
 
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
+/** The 401 codes of the API-key guards, and of the access-token checks `requireUserOrApiKey` also makes. */
+const API_KEY_401 = ['FST_PROPELAUTH_MISSING_CREDENTIALS', 'FST_PROPELAUTH_INVALID_API_KEY']
+const TOKEN_REFUSED_401 = ['FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER', 'FST_PROPELAUTH_INVALID_TOKEN', 'FST_PROPELAUTH_TOKEN_EXPIRED']
 const ANNOTATION_KEY = 'x-fastify-propelauth'
 const testAuth: TestAuth = await createTestAuth()
 const info = { title: 'docs test', version: '1.0.0' }
@@ -236,6 +239,20 @@ for (const scenario of scenarios) {
     }
     t.match(operation(doc, '/key').description, /Requires a valid end-user API key/)
 
+    // Their 401 is theirs, not the access-token one.
+    const key401 = operation(doc, '/key').responses['401']
+    t.ok(API_KEY_401.includes(key401.content['application/json'].example.code), '/key: the 401 example is an API-key error')
+    for (const code of API_KEY_401) t.match(key401.description, code, `/key: the 401 lists ${code}`)
+    t.notMatch(key401.description, /FST_PROPELAUTH_(MISSING_TOKEN|INVALID_TOKEN|TOKEN_EXPIRED|INVALID_AUTHORIZATION_HEADER)/, '/key: and no access-token code')
+    t.notMatch(key401.headers['WWW-Authenticate'].description, 'access token', '/key: nor an access-token challenge')
+    const either401 = operation(doc, '/either').responses['401']
+    t.ok(API_KEY_401.includes(either401.content['application/json'].example.code), '/either: the 401 example is an API-key error')
+    for (const code of [...API_KEY_401, ...TOKEN_REFUSED_401]) t.match(either401.description, code, `/either: the 401 lists ${code}`)
+    t.notMatch(either401.description, 'FST_PROPELAUTH_MISSING_TOKEN', '/either: without credentials it says MISSING_CREDENTIALS, never MISSING_TOKEN')
+    t.same(operation(doc, '/key/own-502').responses['401'], key401, 'the same 401 on every requireApiKey route')
+    t.equal(me.responses['401'].content['application/json'].example.code, 'FST_PROPELAUTH_MISSING_TOKEN', 'requireUser keeps the access-token 401')
+    t.match(me.responses['401'].description, 'e.g. FST_PROPELAUTH_MISSING_TOKEN')
+
     const own502 = operation(doc, '/key/own-502')
     t.equal(own502.responses['502'].description, 'Our gateway is down', "a route's own 502 is kept")
     t.equal(own502.responses['502'].headers, undefined, 'and gains no header: the guard sets none on a 502')
@@ -307,6 +324,33 @@ test('the guards answer exactly as documented, nothing stripped by the response 
 
   // No `apiKey` option: the key cannot be checked with PropelAuth, so the guard answers the documented 502.
   const doc = await documentOf(app)
+  const expired = await testAuth.mintAccessToken({ expiresIn: -60 })
+  // Every 401 the API-key guards send without asking PropelAuth: its code and its challenge are documented.
+  const refusals: Array<[url: string, authorization: string | undefined, code: string]> = [
+    ['/key', undefined, 'FST_PROPELAUTH_MISSING_CREDENTIALS'],
+    ['/key', 'Basic dXNlcjpwYXNz', 'FST_PROPELAUTH_MISSING_CREDENTIALS'],
+    ['/key', 'Bearer', 'FST_PROPELAUTH_INVALID_API_KEY'],
+    ['/key', 'Bearer two words', 'FST_PROPELAUTH_INVALID_API_KEY'],
+    ['/key', `Bearer ${'k'.repeat(1025)}`, 'FST_PROPELAUTH_INVALID_API_KEY'],
+    ['/either', undefined, 'FST_PROPELAUTH_MISSING_CREDENTIALS'],
+    ['/either', 'Bearer two words', 'FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER'],
+    ['/either', `Bearer ${'k'.repeat(1025)}`, 'FST_PROPELAUTH_INVALID_API_KEY'],
+    ['/either', 'Bearer not.a.token', 'FST_PROPELAUTH_INVALID_TOKEN'],
+    ['/either', `Bearer ${expired}`, 'FST_PROPELAUTH_TOKEN_EXPIRED']
+  ]
+  for (const [url, authorization, code] of refusals) {
+    const documented = operation(doc, url).responses['401']
+    const answer = await app.inject({ url, headers: authorization === undefined ? {} : { authorization } })
+    const what = `${url} with ${authorization === undefined ? 'no credentials' : authorization.slice(0, 20)}`
+    t.equal(answer.statusCode, 401, what)
+    t.equal(answer.json().code, code, `${what}: ${code}`)
+    t.match(documented.description, answer.json().code, `${what}: the 401 description lists its code`)
+    t.match(documented.headers['WWW-Authenticate'].description, `${code}: \`${answer.headers['www-authenticate']}\``, `${what}: its challenge is documented`)
+    if (authorization === undefined) {
+      t.same(answer.json(), documented.content['application/json'].example, `${what}: the documented example is the whole error body`)
+    }
+  }
+
   const unavailable = await app.inject({ url: '/key', headers: { authorization: `Bearer ${'k'.repeat(32)}` } })
   t.equal(unavailable.statusCode, 502)
   t.same(unavailable.json(), operation(doc, '/key').responses['502'].content['application/json'].example, '502: the documented example is the whole error body')
@@ -452,6 +496,9 @@ test('Swagger 2.0 documents get a securityDefinition', async (t) => {
   t.equal(key.responses['502'].headers, undefined)
   t.ok(key.responses['502'].schema.properties.code)
   t.equal(key.responses['502'].examples['application/json'].code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
+  t.equal(key.responses['401'].examples['application/json'].code, 'FST_PROPELAUTH_MISSING_CREDENTIALS', 'the API-key 401 in Swagger 2.0 too')
+  t.match(key.responses['401'].headers['WWW-Authenticate'].description, 'FST_PROPELAUTH_INVALID_API_KEY')
+  t.equal(doc.paths['/org/{orgId}'].get.responses['401'].examples['application/json'].code, 'FST_PROPELAUTH_MISSING_TOKEN')
 })
 
 test('without @fastify/swagger nothing changes', async (t) => {

@@ -64,6 +64,7 @@ interface Verdict {
 const MAX_API_KEY_LENGTH = 1024
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
+// Documented, with the 401s they come with, in lib/openapi.ts (`UNAUTHORIZED`): keep the two in step.
 const MISSING_CHALLENGE = 'Bearer'
 const INVALID_CHALLENGE = 'Bearer error="invalid_token", error_description="The API key is invalid"'
 /** Besides 401: PropelAuth rate-limits the key (429) or cannot be asked (502); see `refusal`. */
@@ -218,8 +219,15 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   }
 
   return {
-    requireApiKey: tag(requireApiKey, { kind: 'user', requirement: 'valid end-user API key', extraStatuses: EXTRA_STATUSES }),
-    requireUserOrApiKey: tag(requireUserOrApiKey, { kind: 'user', requirement: 'signed-in user or a valid end-user API key', extraStatuses: EXTRA_STATUSES }),
+    // `unauthorized`: the 401s above (MissingCredentialsError, InvalidApiKeyError; requireUserOrApiKey also
+    // requireUser's, for a malformed header or a JWT), documented by lib/openapi.ts.
+    requireApiKey: tag(requireApiKey, { kind: 'user', requirement: 'valid end-user API key', extraStatuses: EXTRA_STATUSES, unauthorized: 'api-key' }),
+    requireUserOrApiKey: tag(requireUserOrApiKey, {
+      kind: 'user',
+      requirement: 'signed-in user or a valid end-user API key',
+      extraStatuses: EXTRA_STATUSES,
+      unauthorized: 'token-or-api-key'
+    }),
     getApiKeyValidation: (request) => validations.get(request),
     clearApiKeyCache: () => cache.clear()
   }
