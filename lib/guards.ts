@@ -1,5 +1,12 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import {
+  EXPIRED_TOKEN_CHALLENGE,
+  FORBIDDEN_CHALLENGE,
+  INVALID_TOKEN_CHALLENGE,
+  MALFORMED_HEADER_CHALLENGE,
+  NO_CREDENTIALS_CHALLENGE
+} from './challenges.js'
+import {
   ExpiredTokenError,
   InsufficientRoleError,
   InvalidAuthorizationHeaderError,
@@ -91,14 +98,12 @@ export interface PropelAuthGuards {
   validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permissions: readonly string[]) => Promise<UserAndOrgMemberInfo>
 }
 
-// RFC 6750 §3: no error code when no bearer credentials came; `invalid_token` when one did.
 const CHALLENGE: Record<RejectionReason, string> = {
-  missing: 'Bearer',
-  'malformed-header': 'Bearer error="invalid_token", error_description="Malformed Authorization header"',
-  invalid: 'Bearer error="invalid_token", error_description="The access token is invalid"',
-  expired: 'Bearer error="invalid_token", error_description="The access token expired"'
+  missing: NO_CREDENTIALS_CHALLENGE,
+  'malformed-header': MALFORMED_HEADER_CHALLENGE,
+  invalid: INVALID_TOKEN_CHALLENGE,
+  expired: EXPIRED_TOKEN_CHALLENGE
 }
-const FORBIDDEN_CHALLENGE = 'Bearer error="insufficient_scope", error_description="The user lacks the org membership, role or permission this route requires"'
 
 function authenticationError (reason: RejectionReason): AuthenticationError {
   switch (reason) {

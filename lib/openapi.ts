@@ -12,6 +12,7 @@ import {
   NotOrgMemberError,
   OpenApiRegistrationOrderError
 } from './errors.js'
+import { EXPIRED_TOKEN_CHALLENGE, INVALID_API_KEY_CHALLENGE, INVALID_TOKEN_CHALLENGE, MALFORMED_HEADER_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
 import { kGuardInfo, type GuardInfo } from './guards.js'
 import type { ResolvedOptions } from './options.js'
 import { ErrorResponseSchema } from './schemas.js'
@@ -155,31 +156,29 @@ const RESPONSES: Record<GuardStatus, GuardResponse> = {
 }
 
 // The 401s by variant: each `code` the guards can send, with the `WWW-Authenticate`
-// challenge they always set with it (lib/guards.ts `CHALLENGE`, lib/api/api-key-guards.ts
-// `MISSING_CHALLENGE` and `INVALID_CHALLENGE`), and the body of a request with no
+// challenge they always set with it (lib/challenges.ts), and the body of a request with no
 // credentials. Used when some guard of the route is not `access-token`, whose
 // documented 401 stays `RESPONSES[401]`; test/openapi.test.ts checks them against live answers.
 type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
-const invalidToken = (description: string): string => `Bearer error="invalid_token", error_description="${description}"`
 const ACCESS_TOKEN_REFUSED: Answers = [
-  [new InvalidAuthorizationHeaderError().code, invalidToken('Malformed Authorization header')],
-  [new InvalidTokenError().code, invalidToken('The access token is invalid')],
-  [new ExpiredTokenError().code, invalidToken('The access token expired')]
+  [new InvalidAuthorizationHeaderError().code, MALFORMED_HEADER_CHALLENGE],
+  [new InvalidTokenError().code, INVALID_TOKEN_CHALLENGE],
+  [new ExpiredTokenError().code, EXPIRED_TOKEN_CHALLENGE]
 ]
 const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Record<string, unknown> }> = {
   'access-token': {
-    answers: [[new MissingTokenError().code, 'Bearer'], ...ACCESS_TOKEN_REFUSED],
+    answers: [[new MissingTokenError().code, NO_CREDENTIALS_CHALLENGE], ...ACCESS_TOKEN_REFUSED],
     example: errorExample(new MissingTokenError(), 'Unauthorized')
   },
   'api-key': {
-    answers: [[new MissingCredentialsError('API key').code, 'Bearer'], [new InvalidApiKeyError().code, invalidToken('The API key is invalid')]],
+    answers: [[new MissingCredentialsError('API key').code, NO_CREDENTIALS_CHALLENGE], [new InvalidApiKeyError().code, INVALID_API_KEY_CHALLENGE]],
     example: errorExample(new MissingCredentialsError('API key'), 'Unauthorized')
   },
   'token-or-api-key': {
     // A malformed header or a JWT goes to requireUser, anything else is checked as an API key.
     answers: [
-      [new MissingCredentialsError('access token or API key').code, 'Bearer'],
-      [new InvalidApiKeyError().code, invalidToken('The API key is invalid')],
+      [new MissingCredentialsError('access token or API key').code, NO_CREDENTIALS_CHALLENGE],
+      [new InvalidApiKeyError().code, INVALID_API_KEY_CHALLENGE],
       ...ACCESS_TOKEN_REFUSED
     ],
     example: errorExample(new MissingCredentialsError('access token or API key'), 'Unauthorized')

@@ -5,6 +5,7 @@ import {
   InvalidApiKeyError,
   MissingCredentialsError
 } from '../errors.js'
+import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../challenges.js'
 import { kGuardInfo, type GuardInfo, type PropelAuthHook } from '../guards.js'
 import { OrgMemberInfo, User } from '../user.js'
 import { ApiKeyCache } from './api-key-cache.js'
@@ -64,9 +65,6 @@ interface Verdict {
 const MAX_API_KEY_LENGTH = 1024
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
-// Documented, with the 401s they come with, in lib/openapi.ts (`UNAUTHORIZED`): keep the two in step.
-const MISSING_CHALLENGE = 'Bearer'
-const INVALID_CHALLENGE = 'Bearer error="invalid_token", error_description="The API key is invalid"'
 /** Besides 401: PropelAuth rate-limits the key (429) or cannot be asked (502); see `refusal`. */
 const EXTRA_STATUSES = Object.freeze(['429', '502'] as const)
 
@@ -162,7 +160,7 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   /** Turns a failed validation into the guard's answer; never echoes the key. */
   function refusal (error: unknown, reply: FastifyReply): Error {
     if (error instanceof ApiKeyValidateException || (error as BackendError)?.backendStatus === 404) {
-      reply.header('www-authenticate', INVALID_CHALLENGE)
+      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
       return new InvalidApiKeyError()
     }
     if (error instanceof ApiKeyValidateRateLimitedException || error instanceof RateLimitedException) {
@@ -176,7 +174,7 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
 
   function admitKey (apiKey: string, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     if (apiKey.length > MAX_API_KEY_LENGTH) {
-      reply.header('www-authenticate', INVALID_CHALLENGE)
+      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
       done(new InvalidApiKeyError())
       return
     }
@@ -191,12 +189,12 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   const requireApiKey: PropelAuthHook = function requireApiKey (request, reply, done) {
     const apiKey = bearerOf(request.headers.authorization)
     if (apiKey === undefined) {
-      reply.header('www-authenticate', MISSING_CHALLENGE)
+      reply.header('www-authenticate', NO_CREDENTIALS_CHALLENGE)
       done(new MissingCredentialsError('API key'))
       return
     }
     if (apiKey === null) {
-      reply.header('www-authenticate', INVALID_CHALLENGE)
+      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
       done(new InvalidApiKeyError())
       return
     }
@@ -206,7 +204,7 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   const requireUserOrApiKey: PropelAuthHook = function requireUserOrApiKey (request, reply, done) {
     const credential = bearerOf(request.headers.authorization)
     if (credential === undefined) {
-      reply.header('www-authenticate', MISSING_CHALLENGE)
+      reply.header('www-authenticate', NO_CREDENTIALS_CHALLENGE)
       done(new MissingCredentialsError('access token or API key'))
       return
     }
