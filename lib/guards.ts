@@ -91,6 +91,11 @@ export interface PropelAuthGuards {
 
   /** Verifies `Authorization` header text outside a route; rejects with the same 401 errors as the guards. */
   validateAccessTokenAndGetUser: (authorizationHeader: string | undefined) => Promise<User>
+  /**
+   * PropelAuth's Node name for the same verification returning its `UserClass`:
+   * this plugin's `User` already has that class's methods, so it resolves to the same `User`.
+   */
+  validateAccessTokenAndGetUserClass: (authorizationHeader: string | undefined) => Promise<User>
   validateAccessTokenAndGetUserWithOrgInfo: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo) => Promise<UserAndOrgMemberInfo>
   validateAccessTokenAndGetUserWithOrgInfoWithMinimumRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, minimumRole: string) => Promise<UserAndOrgMemberInfo>
   validateAccessTokenAndGetUserWithOrgInfoWithExactRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, role: string) => Promise<UserAndOrgMemberInfo>
@@ -266,6 +271,7 @@ export function createGuards (verifier: TokenVerifier): PropelAuthGuards {
       return orgGuard('requireOrgMemberWithAllPermissions', options, requirement, allPermissions(checked))
     },
     validateAccessTokenAndGetUser: validateUser,
+    validateAccessTokenAndGetUserClass: validateUser,
     validateAccessTokenAndGetUserWithOrgInfo: (header, required) => validateInOrg(header, required, undefined),
     validateAccessTokenAndGetUserWithOrgInfoWithMinimumRole: (header, required, role) => validateInOrg(header, required, minimumRole(role)),
     validateAccessTokenAndGetUserWithOrgInfoWithExactRole: (header, required, role) => validateInOrg(header, required, exactRole(role)),

@@ -161,6 +161,11 @@ export class User {
     return this.orgIdToOrgMemberInfo === undefined ? [] : Object.values(this.orgIdToOrgMemberInfo)
   }
 
+  /** The orgs under the name PropelAuth's Node `UserClass` gives them; the same object as `orgIdToOrgMemberInfo`. */
+  get orgIdToUserOrgInfo (): Readonly<Record<string, OrgMemberInfo>> | undefined {
+    return this.orgIdToOrgMemberInfo
+  }
+
   getActiveOrg (): OrgMemberInfo | undefined {
     return this.activeOrgId === undefined ? undefined : this.getOrg(this.activeOrgId)
   }

@@ -294,6 +294,14 @@ test('validateAccessTokenAndGetUser* outside routes resolve and reject like the 
 
   const user = await auth.validateAccessTokenAndGetUser(token)
   t.equal(user.userId, 'u-admin')
+  // PropelAuth's Node name for the UserClass variant: the same User, with UserClass's methods and field name.
+  const userClass = await auth.validateAccessTokenAndGetUserClass(token)
+  t.equal(userClass.userId, 'u-admin')
+  t.ok(userClass.isAtLeastRole(ORG, 'Member'), 'UserClass methods take the org id')
+  t.notOk(userClass.isAtLeastRole(ORG, 'Owner'))
+  t.equal(userClass.orgIdToUserOrgInfo, userClass.orgIdToOrgMemberInfo, 'UserClass calls the org map orgIdToUserOrgInfo')
+  t.equal(userClass.orgIdToUserOrgInfo?.[ORG]?.userAssignedRole, 'Admin')
+  t.notOk('orgIdToUserOrgInfo' in JSON.parse(JSON.stringify(userClass)), 'the alias is not serialised: the orgs appear once in JSON')
   const rejection = async (promise: Promise<unknown>): Promise<{ statusCode?: number, code?: string } | undefined> =>
     await promise.then(() => undefined, (error: { statusCode?: number, code?: string }) => error)
 
@@ -301,6 +309,8 @@ test('validateAccessTokenAndGetUser* outside routes resolve and reject like the 
   t.match(await rejection(auth.validateAccessTokenAndGetUser('')), { statusCode: 401, code: 'FST_PROPELAUTH_MISSING_TOKEN' })
   t.match(await rejection(auth.validateAccessTokenAndGetUser('Bearer whatisthis')), { statusCode: 401, code: 'FST_PROPELAUTH_INVALID_TOKEN' }, 'malformed (case 8)')
   t.match(await rejection(auth.validateAccessTokenAndGetUser(`token ${token.slice(7)}`)), { statusCode: 401 }, 'wrong scheme (case 10)')
+  t.match(await rejection(auth.validateAccessTokenAndGetUserClass(token.slice(7))), { statusCode: 401, code: 'FST_PROPELAUTH_MISSING_TOKEN' }, 'a bare token is refused by the UserClass variant too')
+  t.match(await rejection(auth.validateAccessTokenAndGetUserClass(await bearer({ expiresIn: -1 }))), { statusCode: 401, code: 'FST_PROPELAUTH_TOKEN_EXPIRED' })
   t.match(await rejection(auth.validateAccessTokenAndGetUser(await bearer({ expiresIn: -1 }))), { statusCode: 401, code: 'FST_PROPELAUTH_TOKEN_EXPIRED' }, 'expired (case 7)')
   t.match(await rejection(auth.validateAccessTokenAndGetUser(await otherIssuer.authorizationHeader())), { statusCode: 401, code: 'FST_PROPELAUTH_INVALID_TOKEN' }, 'wrong issuer (case 11)')
 

@@ -352,7 +352,8 @@ test('differential: the same user as PropelAuth\'s toUser/UserClass on generated
     return ours.getOrgByName(orgName)?.orgId === theirs.getOrgByName(orgName)?.orgId &&
       ours.getActiveOrg()?.orgId === theirs.getActiveOrg()?.orgId &&
       ours.isImpersonating() === theirs.isImpersonating() &&
-      ours.getOrgs().length === theirs.getOrgs().length
+      ours.getOrgs().length === theirs.getOrgs().length &&
+      JSON.stringify(Object.keys(ours.orgIdToUserOrgInfo ?? {}).sort()) === JSON.stringify(Object.keys(theirs.orgIdToUserOrgInfo ?? {}).sort())
   }), { numRuns: 300 })
   t.pass('300 generated payloads agree')
 })

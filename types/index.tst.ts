@@ -64,6 +64,7 @@ describe('module augmentation', () => {
     const app = Fastify()
     expect(app.auth.validateAccessTokenAndGetUser('Bearer x')).type.toBe<Promise<User>>()
     expect(app.auth.validateAccessTokenAndGetUser(undefined)).type.toBe<Promise<User>>()
+    expect(app.auth.validateAccessTokenAndGetUserClass('Bearer x')).type.toBe<Promise<User>>()
     expect(app.auth.validateAccessTokenAndGetUserWithOrgInfo('Bearer x', { orgId: 'o' })).type.toBe<Promise<UserAndOrgMemberInfo>>()
     expect(app.auth.validateAccessTokenAndGetUserWithOrgInfoWithMinimumRole).type.toBeCallableWith('Bearer x', { orgName: 'Acme' }, 'Admin')
     expect(app.auth.validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions).type.toBeCallableWith('Bearer x', {}, ['read'])
