@@ -55,11 +55,8 @@ interface Annotation {
   statuses: GuardStatus[]
   /** Sentence appended to the operation's description. */
   requirement: string
-  /**
-   * The 401 variants of the enforcing guards, in guard order; absent when they
-   * are all `access-token`, whose 401 is `RESPONSES[401]`.
-   */
-  unauthorized?: UnauthorizedVariant[]
+  /** The 401 variants of the enforcing guards, in guard order (empty when none enforces). */
+  unauthorized: UnauthorizedVariant[]
 }
 
 /** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
@@ -113,9 +110,7 @@ function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | u
   const extra = new Set(guards.flatMap((guard) => guard.extraStatuses ?? []))
   statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
   const unauthorized = [...new Set(enforced.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
-  return unauthorized.some((variant) => variant !== 'access-token')
-    ? { security, statuses, requirement, unauthorized }
-    : { security, statuses, requirement }
+  return { security, statuses, requirement, unauthorized }
 }
 
 // --- the document ------------------------------------------------------------------
@@ -133,12 +128,8 @@ interface GuardResponse {
   example: Record<string, unknown>
 }
 
-const RESPONSES: Record<GuardStatus, GuardResponse> = {
-  401: {
-    description: 'Unauthorized: the credentials are missing, malformed, invalid or expired; `code` says which, e.g. FST_PROPELAUTH_MISSING_TOKEN, FST_PROPELAUTH_INVALID_TOKEN or FST_PROPELAUTH_TOKEN_EXPIRED.',
-    header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge, e.g. `Bearer` or `Bearer error="invalid_token", error_description="The access token expired"`' },
-    example: errorExample(new MissingTokenError(), 'Unauthorized')
-  },
+/** The answers whose text does not depend on the guard; 401s are built from `UNAUTHORIZED`. */
+const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
   403: {
     description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
     header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`' },
@@ -157,8 +148,7 @@ const RESPONSES: Record<GuardStatus, GuardResponse> = {
 
 // The 401s by variant: each `code` the guards can send, with the `WWW-Authenticate`
 // challenge they always set with it (lib/challenges.ts), and the body of a request with no
-// credentials. Used when some guard of the route is not `access-token`, whose
-// documented 401 stays `RESPONSES[401]`; test/openapi.test.ts checks them against live answers.
+// credentials. test/openapi.test.ts checks them against live answers.
 type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
 const ACCESS_TOKEN_REFUSED: Answers = [
   [new InvalidAuthorizationHeaderError().code, MALFORMED_HEADER_CHALLENGE],
@@ -209,9 +199,11 @@ function unauthorizedResponse (variants: UnauthorizedVariant[]): GuardResponse {
 }
 
 /** What the guards of `annotation` answer with `status`. */
-function guardResponse (status: GuardStatus, annotation: Annotation): GuardResponse {
-  const variants = status === '401' ? annotation.unauthorized?.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant)) : undefined
-  return variants !== undefined && variants.length > 0 ? unauthorizedResponse(variants) : RESPONSES[status]
+function guardResponse (status: GuardStatus, annotation: Annotation): GuardResponse | undefined {
+  if (status !== '401') return Object.hasOwn(RESPONSES, status) ? RESPONSES[status] : undefined
+  // The annotation came through swagger as JSON: keep only variants this version knows.
+  const variants = annotation.unauthorized.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant))
+  return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'])
 }
 
 function openApiHeader (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
@@ -246,7 +238,7 @@ function isObject (value: unknown): value is Json {
 }
 
 function isAnnotation (value: unknown): value is Annotation {
-  return isObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses)
+  return isObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses) && Array.isArray(value.unauthorized)
 }
 
 function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
@@ -258,9 +250,9 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
   }
   const responses: Json = isObject(operation.responses) ? operation.responses : {}
   for (const status of annotation.statuses) {
-    if (!Object.hasOwn(RESPONSES, status)) continue
-    const own = responses[status]
     const response = guardResponse(status, annotation)
+    if (response === undefined) continue
+    const own = responses[status]
     if (own === undefined) {
       responses[status] = openapi ? openApiResponse(response) : swagger2Response(response)
     } else if (isObject(own)) {
