@@ -119,6 +119,13 @@ function authenticationError (reason: RejectionReason): AuthenticationError {
   }
 }
 
+/**
+ * What the access-token guards send when they refuse: each error code with its
+ * challenge, no credentials first. lib/openapi.ts documents exactly these.
+ */
+export const ACCESS_TOKEN_REFUSALS: ReadonlyArray<readonly [code: string, challenge: string]> =
+  (Object.keys(CHALLENGE) as RejectionReason[]).map((reason) => [authenticationError(reason).code, CHALLENGE[reason]] as const)
+
 /** Finds the org as PropelAuth's Node library does: by id, by name or url-safe name, or both. */
 function findOrg (user: User, orgId: unknown, orgName: unknown): OrgMemberInfo | undefined {
   const hasId = typeof orgId === 'string'

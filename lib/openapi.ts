@@ -3,17 +3,14 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import {
   ApiKeyRateLimitedError,
   ApiKeyValidationUnavailableError,
-  ExpiredTokenError,
   InvalidApiKeyError,
-  InvalidAuthorizationHeaderError,
-  InvalidTokenError,
   MissingCredentialsError,
   MissingTokenError,
   NotOrgMemberError,
   OpenApiRegistrationOrderError
 } from './errors.js'
-import { EXPIRED_TOKEN_CHALLENGE, INVALID_API_KEY_CHALLENGE, INVALID_TOKEN_CHALLENGE, MALFORMED_HEADER_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
-import { kGuardInfo, type GuardInfo } from './guards.js'
+import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
+import { ACCESS_TOKEN_REFUSALS, kGuardInfo, type GuardInfo } from './guards.js'
 import type { ResolvedOptions } from './options.js'
 import { ErrorResponseSchema } from './schemas.js'
 import { recordRouteDeclaredOn, scopeGuards } from './scope.js'
@@ -150,14 +147,11 @@ const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
 // challenge they always set with it (lib/challenges.ts), and the body of a request with no
 // credentials. test/openapi.test.ts checks them against live answers.
 type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
-const ACCESS_TOKEN_REFUSED: Answers = [
-  [new InvalidAuthorizationHeaderError().code, MALFORMED_HEADER_CHALLENGE],
-  [new InvalidTokenError().code, INVALID_TOKEN_CHALLENGE],
-  [new ExpiredTokenError().code, EXPIRED_TOKEN_CHALLENGE]
-]
+// The access-token refusals once some credentials came: all but MISSING_TOKEN.
+const ACCESS_TOKEN_REFUSED: Answers = ACCESS_TOKEN_REFUSALS.filter(([code]) => code !== new MissingTokenError().code)
 const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Record<string, unknown> }> = {
   'access-token': {
-    answers: [[new MissingTokenError().code, NO_CREDENTIALS_CHALLENGE], ...ACCESS_TOKEN_REFUSED],
+    answers: ACCESS_TOKEN_REFUSALS,
     example: errorExample(new MissingTokenError(), 'Unauthorized')
   },
   'api-key': {
