@@ -13,6 +13,8 @@ import { createVerifier } from 'fast-jwt'
 import { jwtVerify } from 'jose'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { createGuards } from '../lib/guards.js'
+import { createRefusalLog } from '../lib/refusals.js'
+import { resolveTokenFrom } from '../lib/token-sources.js'
 import { Rejection, TokenVerifier } from '../lib/token.js'
 import { serveParent } from './child.js'
 import { BENCH_ORG_ID, ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
@@ -81,7 +83,7 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
   const headers = pool.map((jwt) => `Bearer ${jwt}`)
   // The guards on their own, called as Fastify calls an onRequest hook. Each call
   // gets a new request object, as Fastify makes one per request.
-  const guards = createGuards(new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 }))
+  const guards = createGuards(new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 }), { tokenFrom: resolveTokenFrom('tokenFrom', 'authorization'), logRefusal: createRefusalLog('silent'), clockTolerance: 0 })
   const minimumRole = guards.requireOrgMemberWithMinimumRole('Admin')
   const reply = { header: () => reply } as unknown as FastifyReply
   let hookError: unknown

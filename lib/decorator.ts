@@ -1,6 +1,12 @@
 import type { PropelAuthBackendApi } from './api/backend-api.js'
+import type { PropelAuthComposition } from './composition.js'
+import type { PropelAuthRouteAudit } from './deny-by-default.js'
 import type { PropelAuthGuards } from './guards.js'
 import type { PropelAuthScopes } from './scope.js'
 
-/** What `app.auth` holds: the route guards, token validation, `protect` for whole scopes, PropelAuth's backend API and the end-user API key guards. */
-export interface PropelAuthDecorator extends PropelAuthGuards, PropelAuthScopes, PropelAuthBackendApi {}
+/**
+ * What `app.auth` holds: the route guards, token validation, `protect` and
+ * `denyByDefault` for whole scopes, `composed` for @fastify/auth compositions,
+ * the audit of unprotected routes, PropelAuth's backend API and the end-user API key guards.
+ */
+export interface PropelAuthDecorator extends PropelAuthGuards, PropelAuthScopes, PropelAuthComposition, PropelAuthRouteAudit, PropelAuthBackendApi {}
