@@ -6,7 +6,7 @@ import type { GuardInfo, PropelAuthHook } from './guards.js'
 import { logsQueryParameter } from './log-redaction.js'
 import type { LogLevel } from './refusals.js'
 import { guardsOf, isPublicRoute } from './route-guards.js'
-import { defaultGuardOf, type DenyByDefaultOptions } from './scope.js'
+import { checkGuardHook, checkPublicPaths, defaultGuardOf, type DenyByDefaultOptions } from './scope.js'
 
 // Deny by default and the audit of what is public. One `onRoute` hook, added
 // before the OpenAPI annotation's so that the documentation sees the default
@@ -64,7 +64,10 @@ export function resolveDenyByDefault (value: unknown): ResolvedDenyByDefault | u
   if (typeof guard !== 'function') {
     throw new InvalidOptionError('option `denyByDefault.guard` must be a function of the decorator returning a guard, e.g. (auth) => auth.requireUser')
   }
-  return { guard, options: { hook, publicPaths } }
+  return {
+    guard,
+    options: { hook: checkGuardHook('option `denyByDefault.hook`', hook), publicPaths: checkPublicPaths('option `denyByDefault.publicPaths`', publicPaths) }
+  }
 }
 
 function methodsOf (route: RouteOptions): string[] {

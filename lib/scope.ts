@@ -72,6 +72,24 @@ export function defaultGuardOf (scope: object): DefaultGuard | undefined {
   return (scope as { [kDefaultGuard]?: DefaultGuard })[kDefaultGuard]
 }
 
+/** Checks the `hook` option of `protect` and `denyByDefault`; `where` names it in the error. */
+export function checkGuardHook (where: string, value: unknown): GuardHookName {
+  if (value === undefined) return 'onRequest'
+  if (!GUARD_HOOKS.includes(value as GuardHookName)) {
+    throw new InvalidOptionError(`${where} expects hook to be one of ${GUARD_HOOKS.join(', ')}`)
+  }
+  return value as GuardHookName
+}
+
+/** Checks the `publicPaths` option of `denyByDefault`; `where` names it in the error. */
+export function checkPublicPaths (where: string, value: unknown): readonly string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.some((path) => typeof path !== 'string' || !path.startsWith('/'))) {
+    throw new InvalidOptionError(`${where} expects an array of paths starting with "/", e.g. ['/docs']`)
+  }
+  return Object.freeze([...value])
+}
+
 /** The checks `protect` and `denyByDefault` share; returns the guard's info and hook. */
 function checkScopeGuard (method: string, scope: unknown, guard: unknown, options: ProtectOptions): { info: GuardInfo, hook: GuardHookName } {
   if (typeof scope !== 'object' || scope === null || typeof (scope as { addHook?: unknown }).addHook !== 'function') {
@@ -81,10 +99,7 @@ function checkScopeGuard (method: string, scope: unknown, guard: unknown, option
   if (info === undefined) {
     throw new InvalidOptionError(`${method}(scope, guard) expects one of the guards of app.auth as \`guard\`, e.g. app.auth.requireUser or app.auth.requireOrgMember()`)
   }
-  const hook = options.hook ?? 'onRequest'
-  if (!GUARD_HOOKS.includes(hook)) {
-    throw new InvalidOptionError(`${method}(scope, guard, { hook }) expects hook to be one of ${GUARD_HOOKS.join(', ')}`)
-  }
+  const hook = checkGuardHook(`${method}(scope, guard, { hook })`, options.hook)
   // Fastify would still run the hook for routes declared earlier (hooks are
   // collected at ready), but their documentation was already decided: refuse.
   if (scopesWithRoutes.has(scope)) {
@@ -95,13 +110,10 @@ function checkScopeGuard (method: string, scope: unknown, guard: unknown, option
 
 export const denyByDefault: PropelAuthScopes['denyByDefault'] = function denyByDefault (scope, guard, options = {}) {
   const { hook } = checkScopeGuard('denyByDefault', scope, guard, options)
-  const publicPaths: unknown = options.publicPaths ?? []
-  if (!Array.isArray(publicPaths) || publicPaths.some((path) => typeof path !== 'string' || !path.startsWith('/'))) {
-    throw new InvalidOptionError('denyByDefault(scope, guard, { publicPaths }) expects an array of paths starting with "/", e.g. [\'/docs\']')
-  }
+  const publicPaths = checkPublicPaths('denyByDefault(scope, guard, { publicPaths })', options.publicPaths)
   // The guard is added to each route as it is declared (lib/deny-by-default.ts), not to the
   // scope: a route that opts out, or brings a guard of its own, then runs no default guard at all.
-  const policy: DefaultGuard = Object.freeze({ guard, hook, publicPaths: Object.freeze([...publicPaths]) })
+  const policy: DefaultGuard = Object.freeze({ guard, hook, publicPaths })
   Object.defineProperty(scope, kDefaultGuard, { value: policy, configurable: true, writable: false, enumerable: false })
 }
 

@@ -25,7 +25,7 @@ export function readVerifierKey (pem: unknown): KeyObject | string {
   try {
     key = createPublicKey({ key: pem, format: 'pem' })
   } catch {
-    const hint = pem.includes('\\') ? ' It contains backslashes: line breaks must be real ones, or the two characters \\n, nothing else.' : ''
+    const hint = pem.includes('\\') ? '. It contains backslashes: line breaks must be real ones, or the two characters \\n, nothing else' : ''
     return `is not a readable PEM public key${hint}`
   }
   if (key.asymmetricKeyType !== 'rsa') {
