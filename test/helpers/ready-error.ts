@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../../index.js'
 
 /** Registers the plugin with raw (possibly ill-typed) options and returns what `ready()` rejects with. */
-export async function readyError (options: unknown): Promise<Error & { code?: string }> {
+export async function readyError (options: unknown): Promise<Error & { code?: string, statusCode?: number }> {
   const app = Fastify()
   app.register(propelAuth, options as FastifyPropelAuthOptions)
   try {
