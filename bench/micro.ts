@@ -89,7 +89,8 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
   let hookError: unknown
   const done = (error?: unknown): void => { hookError = error }
   const runHook = (hook: typeof minimumRole): unknown => {
-    const request = { headers: { authorization: headers[0] }, params: { orgId: BENCH_ORG_ID }, user: null, org: null } as unknown as FastifyRequest
+    const requestHeaders = { authorization: headers[0] }
+    const request = { headers: requestHeaders, raw: { headers: requestHeaders }, params: { orgId: BENCH_ORG_ID }, user: null, org: null } as unknown as FastifyRequest
     hook(request, reply, done)
     if (hookError !== undefined) throw new Error('the guard refused a valid token')
     return request.user

@@ -26,7 +26,7 @@ import type { Member } from './composition.js'
 import type { RefusalLog } from './refusals.js'
 import { Rejection, type RejectionReason, type TokenVerifier } from './token.js'
 import { createTokenReader, CrossSiteRefusal, resolveTokenFrom, type ResolvedTokenFrom, type TokenFrom, type TokenReader } from './token-sources.js'
-import type { OrgMemberInfo, User } from './user.js'
+import { User, type OrgMemberInfo } from './user.js'
 import { closeConnectionAtExpiry } from './websocket-expiry.js'
 
 /**
@@ -253,10 +253,11 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
     /** Verifies the request's token; sets `request.user`, or returns the 401 (or cross-site 403) to fail with. */
     function authenticate (request: FastifyRequest): User | Error {
       const result = reader.authenticate(request)
-      if (result instanceof Rejection || result instanceof CrossSiteRefusal) return refuse(result, request.log)
+      // One check on the path of an accepted token: anything but a User is a refusal.
+      if (!(result instanceof User)) return refuse(result, request.log)
       request.user = result
       // A WebSocket connection must not outlive the token that opened it.
-      if (request.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
+      if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
       return result
     }
 
@@ -271,11 +272,11 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
 
     const optionalUser: PropelAuthHook = function optionalUser (request, _reply, done) {
       const result = reader.authenticate(request)
-      if (result instanceof Rejection || result instanceof CrossSiteRefusal) {
+      if (!(result instanceof User)) {
         request.user = null
       } else {
         request.user = result
-        if (request.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
+        if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
       }
       done()
     }
