@@ -2,7 +2,7 @@
 // `app.propelAuth`, declared once in PropelAuthTypes and passed to `register`.
 import fastifyAuth, { type FastifyAuthFunction } from '@fastify/auth'
 import Fastify, { type FastifyInstance } from 'fastify'
-import propelAuth, { type TokenVerificationMetadata } from 'fastify-propelauth'
+import propelAuth, { type FastifyPropelAuthOptions } from 'fastify-propelauth'
 
 declare module 'fastify-propelauth' {
   interface PropelAuthTypes {
@@ -10,11 +10,8 @@ declare module 'fastify-propelauth' {
   }
 }
 
-export interface AuthOptions {
-  authUrl: string
-  apiKey?: string
-  tokenVerificationMetadata?: TokenVerificationMetadata
-}
+/** The options an app reads from its environment; the decorator names are the app's own. */
+export type AuthOptions = Pick<FastifyPropelAuthOptions, 'authUrl' | 'apiKey' | 'tokenVerificationMetadata'>
 
 /** A second way in, for @fastify/auth to try after PropelAuth: a partner's static key. */
 export function partnerKey (key: string): FastifyAuthFunction {

@@ -3,7 +3,7 @@
 // PropelAuthTypes and passed to `register`.
 import fastifyJwt from '@fastify/jwt'
 import Fastify, { type FastifyInstance } from 'fastify'
-import propelAuth, { type TokenVerificationMetadata } from 'fastify-propelauth'
+import propelAuth, { type FastifyPropelAuthOptions } from 'fastify-propelauth'
 
 declare module 'fastify-propelauth' {
   interface PropelAuthTypes {
@@ -20,11 +20,8 @@ declare module '@fastify/jwt' {
   }
 }
 
-export interface AuthOptions {
-  authUrl: string
-  apiKey?: string
-  tokenVerificationMetadata?: TokenVerificationMetadata
-}
+/** The options an app reads from its environment; the decorator names are the app's own. */
+export type AuthOptions = Pick<FastifyPropelAuthOptions, 'authUrl' | 'apiKey' | 'tokenVerificationMetadata'>
 
 export async function buildApp (auth: AuthOptions, jwtSecret: string): Promise<FastifyInstance> {
   const app = Fastify()
