@@ -29,7 +29,6 @@ interface Described {
   isAtLeastAdmin: boolean[]
 }
 type Settled<T> = { ok: true, value: T } | { ok: false, error: string }
-interface ApiAnswer { status: number, body: Record<string, unknown> }
 interface OrgToken { accessToken: string | null, error?: string }
 interface Teardown { teardown: (fn: () => unknown) => void }
 
