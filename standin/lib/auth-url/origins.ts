@@ -20,13 +20,13 @@ export function isLoopbackOrigin (origin: string): boolean {
 /**
  * Checks the `allowedOrigins` option: each entry must be an origin exactly as
  * browsers send it in `Origin` (scheme, host, port if not the default; no
- * path, no trailing slash). Throws a message naming the entry and the fix.
+ * path, no trailing slash). Throws a message naming the entry (`nameOf`) and the fix.
  */
-export function checkAllowedOrigins (origins: unknown): string[] {
+export function checkAllowedOrigins (origins: unknown, nameOf: (index: number) => string = (index) => `stand-in option allowedOrigins[${index}]`): string[] {
   if (origins === undefined) return []
   if (!Array.isArray(origins)) throw new TypeError('stand-in option allowedOrigins must be a list of origins, e.g. [\'https://app.example.com\']')
   return origins.map((origin, index) => {
-    const where = `stand-in option allowedOrigins[${index}]`
+    const where = nameOf(index)
     if (typeof origin !== 'string') throw new TypeError(`${where} must be a string such as 'https://app.example.com'`)
     let url: URL
     try {
