@@ -30,6 +30,48 @@ function digest (secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
 }
 
+/** Records found by a secret until they expire; only a SHA-256 of each secret is kept. */
+class ExpiringSecrets<T extends { userId: string, expiresAt: number }> {
+  readonly #entries = new Map<string, T>()
+
+  set (secret: string, entry: T): void {
+    this.#entries.set(digest(secret), entry)
+  }
+
+  /** The live entry for this secret; an expired one is forgotten. */
+  get (secret: string, now: number): T | undefined {
+    const key = digest(secret)
+    const entry = this.#entries.get(key)
+    if (entry === undefined || entry.expiresAt > now) return entry
+    this.#entries.delete(key)
+    return undefined
+  }
+
+  delete (secret: string): boolean {
+    return this.#entries.delete(digest(secret))
+  }
+
+  /** Forgets every entry of the user; returns how many there were. */
+  deleteAllOf (userId: string): number {
+    let deleted = 0
+    for (const [key, entry] of this.#entries) {
+      if (entry.userId === userId) {
+        this.#entries.delete(key)
+        deleted++
+      }
+    }
+    return deleted
+  }
+
+  values (): IterableIterator<T> {
+    return this.#entries.values()
+  }
+
+  clear (): void {
+    this.#entries.clear()
+  }
+}
+
 /**
  * Browser sessions and sign-ins waiting for an MFA code, each found by the
  * secret the browser holds (the session cookie, a hidden form field). Only a
@@ -37,45 +79,29 @@ function digest (secret: string): string {
  * cookie. Times are epoch seconds on the stand-in's clock.
  */
 export class SessionStore {
-  readonly #sessions = new Map<string, Session>()
-  readonly #pendingMfa = new Map<string, PendingMfaSignIn>()
+  readonly #sessions = new ExpiringSecrets<Session>()
+  readonly #pendingMfa = new ExpiringSecrets<PendingMfaSignIn>()
 
   start (secret: string, session: Session): void {
-    this.#sessions.set(digest(secret), session)
+    this.#sessions.set(secret, session)
   }
 
   /** The live session for this secret; an expired one is forgotten. */
   find (secret: string, now: number): Session | undefined {
-    const key = digest(secret)
-    const session = this.#sessions.get(key)
-    if (session === undefined) return undefined
-    if (session.expiresAt <= now) {
-      this.#sessions.delete(key)
-      return undefined
-    }
-    return session
+    return this.#sessions.get(secret, now)
   }
 
   end (secret: string): boolean {
-    return this.#sessions.delete(digest(secret))
+    return this.#sessions.delete(secret)
   }
 
   /** Ends every session (and pending sign-in) of the user; returns how many sessions there were. */
   endAllOf (userId: string): number {
-    let ended = 0
-    for (const [key, session] of this.#sessions) {
-      if (session.userId === userId) {
-        this.#sessions.delete(key)
-        ended++
-      }
-    }
-    for (const [key, pending] of this.#pendingMfa) {
-      if (pending.userId === userId) this.#pendingMfa.delete(key)
-    }
-    return ended
+    this.#pendingMfa.deleteAllOf(userId)
+    return this.#sessions.deleteAllOf(userId)
   }
 
-  /** The user's live sessions, oldest first (for tests and the account page). */
+  /** The user's live sessions, oldest first (for tests). */
   of (userId: string, now: number): Session[] {
     return [...this.#sessions.values()]
       .filter((session) => session.userId === userId && session.expiresAt > now)
@@ -83,23 +109,16 @@ export class SessionStore {
   }
 
   awaitMfa (secret: string, pending: PendingMfaSignIn): void {
-    this.#pendingMfa.set(digest(secret), pending)
+    this.#pendingMfa.set(secret, pending)
   }
 
   /** The sign-in waiting under this secret, if it has not expired. */
   pendingMfa (secret: string, now: number): PendingMfaSignIn | undefined {
-    const key = digest(secret)
-    const pending = this.#pendingMfa.get(key)
-    if (pending === undefined) return undefined
-    if (pending.expiresAt <= now) {
-      this.#pendingMfa.delete(key)
-      return undefined
-    }
-    return pending
+    return this.#pendingMfa.get(secret, now)
   }
 
   endMfa (secret: string): void {
-    this.#pendingMfa.delete(digest(secret))
+    this.#pendingMfa.delete(secret)
   }
 
   clear (): void {

@@ -53,6 +53,22 @@ export function accountPageRoutes (app: FastifyInstance, context: StandInContext
     return { user: signedIn.user, returnTo: returnUrl.url }
   }
 
+  /** The same for a form of these pages, which must also come from one of the stand-in's own pages. */
+  const prepareForm = async (request: FastifyRequest, reply: FastifyReply, title: string): Promise<{ user: StoredUser, returnTo: string | undefined } | undefined> => {
+    if (!fromOwnPage(request)) {
+      await refuseForeignPost(reply, HOME)
+      return undefined
+    }
+    const returnUrl = await returnUrlOrRefuse(context, reply, formOf(request.body).rt, HOME)
+    if (returnUrl === undefined) return undefined
+    const signedIn = currentSession(context, request)
+    if (signedIn === undefined) {
+      await sendPage(reply, 401, title, html`<p><a href="${AUTH_URL_PATHS.login}">Sign in</a></p>`, 'You are not signed in.')
+      return undefined
+    }
+    return { user: signedIn.user, returnTo: returnUrl.url }
+  }
+
   const orgsOf = (user: StoredUser): StoredOrg[] => context.features.orgs ? [...state.orgs.values()].filter((org) => org.members.has(user.userId)) : []
 
   app.get<PageQuery>(AUTH_URL_PATHS.account, async (request, reply) => {
@@ -77,18 +93,15 @@ ${context.features.orgs && user.canCreateOrgs ? html`<p><a href="${AUTH_URL_PATH
   })
 
   app.post(HOSTED_FORM_PATHS.account, async (request, reply) => {
-    if (!fromOwnPage(request)) return await refuseForeignPost(reply, HOME)
+    const ready = await prepareForm(request, reply, 'Your account')
+    if (ready === undefined) return reply
     const fields = Fields.body(request)
-    const returnUrl = await returnUrlOrRefuse(context, reply, formOf(request.body).rt, HOME)
-    if (returnUrl === undefined) return reply
-    const signedIn = currentSession(context, request)
-    if (signedIn === undefined) return await sendPage(reply, 401, 'Your account', html`<p><a href="${AUTH_URL_PATHS.login}">Sign in</a></p>`, 'You are not signed in.')
     const firstName = fields.string('first_name')
     const lastName = fields.string('last_name')
     if (!fields.ok) return await sendPage(reply, 400, 'Your account', HOME, 'Names must be text.')
-    signedIn.user.firstName = firstName === undefined || firstName.trim() === '' ? undefined : firstName.trim()
-    signedIn.user.lastName = lastName === undefined || lastName.trim() === '' ? undefined : lastName.trim()
-    return await reply.header('cache-control', 'no-store').redirect(withReturnUrl(AUTH_URL_PATHS.account, returnUrl.url), 303)
+    ready.user.firstName = firstName === undefined || firstName.trim() === '' ? undefined : firstName.trim()
+    ready.user.lastName = lastName === undefined || lastName.trim() === '' ? undefined : lastName.trim()
+    return await reply.header('cache-control', 'no-store').redirect(withReturnUrl(AUTH_URL_PATHS.account, ready.returnTo), 303)
   })
 
   app.post(HOSTED_FORM_PATHS.signOut, async (request, reply) => {
@@ -146,22 +159,19 @@ ${backLink(returnTo)}`
   })
 
   app.post(HOSTED_FORM_PATHS.createOrg, async (request, reply) => {
-    if (!fromOwnPage(request)) return await refuseForeignPost(reply, HOME)
-    const fields = Fields.body(request)
-    const returnUrl = await returnUrlOrRefuse(context, reply, formOf(request.body).rt, HOME)
-    if (returnUrl === undefined) return reply
-    const signedIn = currentSession(context, request)
-    if (signedIn === undefined) return await sendPage(reply, 401, 'Create an organization', html`<p><a href="${AUTH_URL_PATHS.login}">Sign in</a></p>`, 'You are not signed in.')
-    const refusal = cannotCreate(signedIn.user)
+    const ready = await prepareForm(request, reply, 'Create an organization')
+    if (ready === undefined) return reply
+    const refusal = cannotCreate(ready.user)
     if (refusal !== undefined) return await sendPage(reply, 403, 'Create an organization', HOME, refusal)
+    const fields = Fields.body(request)
     const name = fields.string('name', { required: true })
-    if (!fields.ok) return await sendPage(reply, 400, 'Create an organization', createOrgForm(returnUrl.url, ''), 'Give the organization a name.')
+    if (!fields.ok) return await sendPage(reply, 400, 'Create an organization', createOrgForm(ready.returnTo, ''), 'Give the organization a name.')
 
     const org = state.newOrg({ orgId: state.ids.uuid(), name: name!.trim() })
     // Whoever creates an org holds its highest role.
-    org.members.set(signedIn.user.userId, { role: state.roleModelFor(org).roleHierarchy[0], additionalRoles: [], joinedAt: state.nowSeconds() })
+    org.members.set(ready.user.userId, { role: state.roleModelFor(org).roleHierarchy[0], additionalRoles: [], joinedAt: state.nowSeconds() })
     state.orgs.set(org.orgId, org)
-    const next = returnUrl.url ?? `${AUTH_URL_PATHS.org}?id=${encodeURIComponent(org.orgId)}`
+    const next = ready.returnTo ?? `${AUTH_URL_PATHS.org}?id=${encodeURIComponent(org.orgId)}`
     return await reply.header('cache-control', 'no-store').redirect(next, 303)
   })
 }
