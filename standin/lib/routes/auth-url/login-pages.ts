@@ -93,19 +93,22 @@ function withRtParam (path: string, rt: string, parameters: Record<string, strin
 export function loginPageRoutes (app: FastifyInstance, context: StandInContext): void {
   const { state } = context
 
-  // Signed in already: straight on, as PropelAuth's pages do.
-  const showOrSkip = async (request: { query: Record<string, unknown> }, reply: FastifyReply, show: (rt: string, parameters: Record<string, string>) => Promise<FastifyReply>, signedIn: boolean): Promise<FastifyReply> => {
-    const returnUrl = await returnUrlOrRefuse(context, reply, request.query.rt, START_OVER)
-    if (returnUrl === undefined) return reply
-    if (signedIn) return await reply.header('cache-control', 'no-store').redirect(afterSignIn(returnUrl.url), 303)
-    return await show(typeof request.query.rt === 'string' ? request.query.rt : '', signupParameters(request.query))
+  /**
+   * The login and sign-up pages: a bad `rt` gets a page saying why; a browser
+   * that is signed in already goes straight on, as PropelAuth's pages do;
+   * others get the form, which keeps `rt` and the signup parameters.
+   */
+  const formPage = (path: string, title: string, form: (rt: string, parameters: Record<string, string>) => SafeHtml): void => {
+    app.get<PageQuery>(path, async (request, reply) => {
+      const returnUrl = await returnUrlOrRefuse(context, reply, request.query.rt, START_OVER)
+      if (returnUrl === undefined) return reply
+      if (currentSession(context, request) !== undefined) return await reply.header('cache-control', 'no-store').redirect(afterSignIn(returnUrl.url), 303)
+      const rt = typeof request.query.rt === 'string' ? request.query.rt : ''
+      return await sendPage(reply, 200, title, form(rt, signupParameters(request.query)))
+    })
   }
-
-  app.get<PageQuery>(AUTH_URL_PATHS.login, async (request, reply) =>
-    await showOrSkip(request, reply, async (rt, parameters) => await sendPage(reply, 200, 'Sign in', loginForm(rt, '', parameters)), currentSession(context, request) !== undefined))
-
-  app.get<PageQuery>(AUTH_URL_PATHS.signup, async (request, reply) =>
-    await showOrSkip(request, reply, async (rt, parameters) => await sendPage(reply, 200, 'Sign up', signupForm(rt, { email: '', firstName: '', lastName: '' }, parameters)), currentSession(context, request) !== undefined))
+  formPage(AUTH_URL_PATHS.login, 'Sign in', (rt, parameters) => loginForm(rt, '', parameters))
+  formPage(AUTH_URL_PATHS.signup, 'Sign up', (rt, parameters) => signupForm(rt, { email: '', firstName: '', lastName: '' }, parameters))
 
   app.post(HOSTED_FORM_PATHS.login, async (request, reply) => {
     if (!fromOwnPage(request)) return await refuseForeignPost(reply, START_OVER)
