@@ -13,17 +13,20 @@ import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/metadata
 import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options.js'
 import { setupOpenApi } from './lib/openapi.js'
 import { createRefusalLog } from './lib/refusals.js'
+import { createAccessors, requestSlots } from './lib/request-decorators.js'
 import { denyByDefault, protect } from './lib/scope.js'
 import { TokenVerifier } from './lib/token.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
   if (fastify.hasDecorator(options.decorator)) {
     const hint = options.decorator === 'auth' ? ' (@fastify/auth also uses `auth`)' : ''
-    throw new DecoratorConflictError(`the instance decorator \`${options.decorator}\` is already taken${hint}; pick another name with the \`decorator\` option, e.g. decorator: 'propelAuth'`)
+    throw new DecoratorConflictError(`the instance decorator \`${options.decorator}\` is already taken${hint}; pick another name with the \`decorator\` option, e.g. decorator: 'propelAuth', and declare it for TypeScript in PropelAuthTypes`)
   }
-  for (const name of ['user', 'org']) {
+  const { user, org } = options.requestDecorators
+  for (const [which, name, example] of [['user', user, 'propelAuthUser'], ['org', org, 'propelAuthOrg']] as const) {
     if (fastify.hasRequestDecorator(name)) {
-      throw new DecoratorConflictError(`the request decorator \`${name}\` is already taken (by @fastify/jwt or @fastify/passport?); fastify-propelauth sets request.user and request.org`)
+      const hint = name === 'user' ? ' (by @fastify/jwt or @fastify/passport?)' : ''
+      throw new DecoratorConflictError(`the request decorator \`${name}\` is already taken${hint}; pick another name for fastify-propelauth's request.${which} with the \`requestDecorators\` option, e.g. requestDecorators: { ${which}: '${example}' }, and declare it for TypeScript in PropelAuthTypes`)
     }
   }
 }
@@ -65,8 +68,9 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     await keyStore.close()
   })
 
+  const slots = requestSlots(options.requestDecorators)
   const logRefusal = createRefusalLog(options.logLevels.refusals, fastify.log)
-  const guards = createGuards(verifier, { tokenFrom: options.tokenFrom, logRefusal, clockTolerance: options.clockTolerance })
+  const guards = createGuards(verifier, { tokenFrom: options.tokenFrom, logRefusal, clockTolerance: options.clockTolerance, slots })
   // Deny by default, and the list of what no guard protects: before the OpenAPI
   // annotation, which must see the default guard on the routes it was added to.
   const audit = setupRouteAudit(fastify, options.logLevels.unprotectedRoutes)
@@ -75,17 +79,19 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     // PropelAuth's backend API, and the end-user API key guards built on it. End-user API
     // keys are sent by programs, in the Authorization header only, and so are the access
     // tokens `requireUserOrApiKey` accepts, whatever the option `tokenFrom` says.
-    ...createBackendApi(transport, { requireUser: guards.from('authorization').requireUser, apiKeyCache: options.apiKeyCache, logRefusal }),
+    ...createBackendApi(transport, { requireUser: guards.from('authorization').requireUser, apiKeyCache: options.apiKeyCache, logRefusal, slots }),
     protect,
     denyByDefault,
     composed,
-    ...audit
+    ...audit,
+    // `app.auth.user(request)`, `app.auth.org(request)`: non-null, or the guard's refusal.
+    ...createAccessors(slots)
   }
   fastify.decorate(options.decorator, decorator)
   // Guarded routes get `security` and 401/403 in @fastify/swagger's document.
   setupOpenApi(fastify, options.openapi)
-  fastify.decorateRequest('user', null)
-  fastify.decorateRequest('org', null)
+  fastify.decorateRequest(options.requestDecorators.user, null)
+  fastify.decorateRequest(options.requestDecorators.org, null)
   if (options.denyByDefault !== undefined) {
     const guard = options.denyByDefault.guard(decorator)
     if (typeof guard !== 'function' || !Object.hasOwn(guard, kGuardInfo)) {
@@ -102,6 +108,15 @@ export { plugin as fastifyPropelAuth }
 
 export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
+export type {
+  PropelAuthTypes,
+  PropelAuthDecoratorName,
+  PropelAuthUserDecoratorName,
+  PropelAuthOrgDecoratorName,
+  DecoratorNameOptions,
+  RequestDecoratorsOption
+} from './lib/decorator-names.js'
+export type { PropelAuthAccessors } from './lib/request-decorators.js'
 export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgInfo, UserAndOrgMemberInfo } from './lib/guards.js'
 export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/user.js'
 export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/claims.js'

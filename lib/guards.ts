@@ -24,6 +24,7 @@ import {
 } from './errors.js'
 import type { Member } from './composition.js'
 import type { RefusalLog } from './refusals.js'
+import type { RequestSlots } from './request-decorators.js'
 import { Rejection, type RejectionReason, type TokenVerifier } from './token.js'
 import { createTokenReader, CrossSiteRefusal, resolveTokenFrom, type ResolvedTokenFrom, type TokenFrom, type TokenReader } from './token-sources.js'
 import { User, type OrgMemberInfo } from './user.js'
@@ -135,6 +136,8 @@ export interface GuardsOptions {
   logRefusal: RefusalLog
   /** Seconds of leeway on `exp`, also given to WebSocket connections before they are closed. */
   clockTolerance: number
+  /** Where the guards put the user and the org (`request.user` and `request.org`, or the names configured). */
+  slots: RequestSlots
 }
 
 const CHALLENGE: Record<RejectionReason, string> = {
@@ -229,7 +232,7 @@ function tag (hook: PropelAuthHook, info: GuardInfo): TaggedHook {
 }
 
 export function createGuards (verifier: TokenVerifier, options: GuardsOptions): PropelAuthGuards {
-  const { logRefusal, clockTolerance } = options
+  const { logRefusal, clockTolerance, slots } = options
 
   /** The error a refused token is answered with, logged once with its precise reason. */
   function refuse (result: Rejection | CrossSiteRefusal, requestLog?: FastifyBaseLogger): Error {
@@ -255,7 +258,7 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
       const result = reader.authenticate(request)
       // One check on the path of an accepted token: anything but a User is a refusal.
       if (!(result instanceof User)) return refuse(result, request.log)
-      request.user = result
+      slots.setUser(request, result)
       // A WebSocket connection must not outlive the token that opened it.
       if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
       return result
@@ -273,9 +276,9 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
     const optionalUser: PropelAuthHook = function optionalUser (request, _reply, done) {
       const result = reader.authenticate(request)
       if (!(result instanceof User)) {
-        request.user = null
+        slots.setUser(request, null)
       } else {
-        request.user = result
+        slots.setUser(request, result)
         if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
       }
       done()
@@ -301,7 +304,7 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
           done(withHeaders(denied, { 'www-authenticate': FORBIDDEN_CHALLENGE }))
           return
         }
-        request.org = org as OrgMemberInfo
+        slots.setOrg(request, org as OrgMemberInfo)
         done()
       }
       return tag(hook, { kind: 'org', requirement: describeOrg(orgOptions) + requirement, ...carriers })

@@ -210,3 +210,14 @@ test('a cookie source without @fastify/cookie fails when the route is declared, 
     message: /GET \/me takes the access token from a cookie, but @fastify\/cookie is not registered/
   })
 })
+
+test('guards with another source put the user where the app renamed request.user', async (t) => {
+  const app = await appWith(t, { requestDecorators: { user: 'propelAuthUser', org: 'propelAuthOrg' } }, (app) => {
+    const fromCookie = app.auth.from({ cookie: '__pa_at' })
+    app.get('/me', { onRequest: fromCookie.requireUser }, async (request) => ({
+      user: app.auth.user(request).userId,
+      renamed: request.getDecorator<{ userId: string } | null>('propelAuthUser')?.userId
+    }))
+  })
+  t.same((await app.inject({ url: '/me', cookies: { __pa_at: token } })).json(), { user: 'u-cookie', renamed: 'u-cookie' })
+})

@@ -1,5 +1,6 @@
 import type { PropelAuthHook } from '../guards.js'
 import type { RefusalLog } from '../refusals.js'
+import type { RequestSlots } from '../request-decorators.js'
 import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
 import type { Transport } from './transport.js'
@@ -12,6 +13,7 @@ export interface BackendApiOptions {
   requireUser: PropelAuthHook
   apiKeyCache: { max: number, ttl: number }
   logRefusal: RefusalLog
+  slots: RequestSlots
 }
 
 export function createBackendApi (transport: Transport, options: BackendApiOptions): PropelAuthBackendApi {
@@ -19,7 +21,8 @@ export function createBackendApi (transport: Transport, options: BackendApiOptio
     validateApiKey: (apiKeyToken) => api.validateApiKey(apiKeyToken),
     requireUser: options.requireUser,
     cache: options.apiKeyCache,
-    logRefusal: options.logRefusal
+    logRefusal: options.logRefusal,
+    slots: options.slots
   })
   // A key updated or archived through the API must not stay admitted from the cache.
   const api = createApiClient(transport, { onApiKeyChange: () => guards.clearApiKeyCache() })
