@@ -190,3 +190,9 @@ test('options typed as FastifyPropelAuthOptions are accepted as written in the R
   t.ok(app.hasDecorator('propelAuth'))
   t.notOk(app.hasDecorator('auth'))
 })
+
+test('options that are not an object are refused with what to pass', async (t) => {
+  for (const options of [null, 'https://auth.example.com', ['https://auth.example.com']]) {
+    t.throws(() => resolveOptions(options), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /options must be an object such as \{ authUrl, apiKey \}/ }, JSON.stringify(options))
+  }
+})
