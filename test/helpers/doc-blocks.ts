@@ -11,12 +11,16 @@
 //                              givens declared (test/helpers/doc-givens.ts)
 //   <!-- check: types-only: <why it cannot run here> -->
 //                              a complete program that is only type-checked
+//   <!-- check: browser -->    code for a web page: type-checked with the DOM's types
+//
+// A block whose first line is `// some/path.ts` is written at that path, so that
+// the page's other blocks can import it (`import { buildApp } from '../src/app.js'`).
 //
 // A directive is the last non-blank line before the block it governs. Every
 // TypeScript block is checked one way or another; a `js` block is refused, so
 // that no example escapes the type checker.
 
-export type BlockKind = 'run' | 'serve' | 'fragment' | 'types-only'
+export type BlockKind = 'run' | 'serve' | 'fragment' | 'types-only' | 'browser'
 
 export interface TypeScriptBlock {
   /** Repository-relative path of the page. */
@@ -30,6 +34,8 @@ export interface TypeScriptBlock {
   givens: string[]
   /** Why a types-only block is not run. */
   reason?: string
+  /** The path its first line names (`// src/app.ts`), relative to the page's own directory of files. */
+  path?: string
   /** Lines the program must print, `…` matching any text; undefined when nothing is shown. */
   expected?: string[]
 }
@@ -52,6 +58,7 @@ const JAVASCRIPT = new Set(['js', 'javascript', 'mjs', 'cjs', 'jsx', 'tsx'])
 const DIRECTIVE = /^<!--\s*check:\s*(.*?)\s*-->$/
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)(.*)$/
 const ARROW = /\/\/ → (.*)$/
+const FILE_PATH = /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.ts)\s*$/
 
 interface Directive {
   kind: BlockKind
@@ -79,7 +86,8 @@ function parseDirective (text: string): Directive | string {
   for (const word of rest.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
     if (word === 'commonjs') directive.commonjs = true
     else if (word === 'serve' && directive.kind === 'run') directive.kind = 'serve'
-    else return `unknown check directive "${word}"; use serve, commonjs, fragment(givens…) or types-only: <reason>`
+    else if (word === 'browser' && directive.kind === 'run') directive.kind = 'browser'
+    else return `unknown check directive "${word}"; use serve, commonjs, browser, fragment(givens…) or types-only: <reason>`
   }
   if (directive.kind === 'types-only' && directive.reason === '') return 'types-only needs a reason: types-only: <why it cannot run here>'
   return directive
@@ -122,6 +130,7 @@ export function readBlocks (page: string, text: string): PageBlocks {
         code,
         ...directive,
         commonjs: directive.commonjs || language === 'cts',
+        path: FILE_PATH.exec(body[0] ?? '')?.[1],
         expected: arrows.length > 0 ? arrows : undefined
       }
       if (block.expected !== undefined && block.kind !== 'run') {

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import ts from 'typescript'
 import type { TypeScriptBlock } from './doc-blocks.js'
 import { DOC_GIVENS } from './doc-givens.js'
@@ -37,7 +37,7 @@ const TSCONFIG = {
  * augmentation of its own, is checked in a program of its own, so that what it
  * declares cannot leak into the other blocks.
  */
-const SHARED_IMPORTS = /^(?:node:.*|fastify|fastify-propelauth(?:\/testing)?|fastify-propelauth-standin|@fastify\/swagger|@fastify\/swagger-ui)$/
+const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/testing)?|fastify-propelauth-standin|@fastify\/swagger|@fastify\/swagger-ui)$/
 
 export interface PreparedBlock {
   block: TypeScriptBlock
@@ -48,7 +48,10 @@ export interface PreparedBlock {
   isolated: boolean
 }
 
-function isolated (code: string): boolean {
+function isolated (block: TypeScriptBlock): boolean {
+  // Page code sees the DOM's types, which the server code must not.
+  if (block.kind === 'browser') return true
+  const code = block.code
   if (/\bdeclare\s+(?:module|global)\b/.test(code)) return true
   const specifiers = [...code.matchAll(/\bfrom\s+'([^']+)'|\bimport\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)]
     .map((match) => match[1] ?? match[2] ?? match[3])
@@ -67,8 +70,11 @@ export function prepareBlocks (root: string, blocks: readonly TypeScriptBlock[])
   writeFileSync(join(dir, 'README.md'), 'Extracted by test/docs.test.ts from the code blocks of the docs; `npx tsc -p .docs-check` checks them again.\n')
 
   return blocks.map((block) => {
-    const name = `${block.page.replace(/\.md$/, '').replace(/[^\w]+/g, '-')}-${block.line}.ts`
-    const file = join(dir, block.commonjs ? 'cjs' : 'esm', name)
+    const pageName = block.page.replace(/\.md$/, '').replace(/[^\w]+/g, '-')
+    const file = block.path === undefined
+      ? join(dir, block.commonjs ? 'cjs' : 'esm', `${pageName}-${block.line}.ts`)
+      : join(dir, block.commonjs ? 'cjs' : 'esm', pageName, block.path)
+    mkdirSync(dirname(file), { recursive: true })
     const header = [`// ${block.page}:${block.line} (${block.kind}${block.commonjs ? ', commonjs' : ''})`]
     if (block.kind === 'fragment') {
       // An empty type-only import pulls in the plugin's augmentation of Fastify's types.
@@ -76,7 +82,7 @@ export function prepareBlocks (root: string, blocks: readonly TypeScriptBlock[])
       for (const name of block.givens) header.push(DOC_GIVENS[name] ?? `// unknown given: ${name}`)
     }
     writeFileSync(file, `${header.join('\n')}\n${block.code}\nexport {}\n`)
-    return { block, file, prelude: header.length, isolated: isolated(block.code) }
+    return { block, file, prelude: header.length, isolated: isolated(block) }
   })
 }
 
@@ -100,7 +106,8 @@ export function typeCheck (root: string, prepared: readonly PreparedBlock[]): Ma
   const groups = [prepared.filter((entry) => !entry.isolated), ...prepared.filter((entry) => entry.isolated).map((entry) => [entry])]
   for (const group of groups) {
     if (group.length === 0) continue
-    const program = ts.createProgram(group.map((entry) => entry.file), config.options, host)
+    const options = group.some((entry) => entry.block.kind === 'browser') ? { ...config.options, lib: [...(config.options.lib ?? []), 'lib.dom.d.ts'] } : config.options
+    const program = ts.createProgram(group.map((entry) => entry.file), options, host)
     for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
       const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')
       const entry = diagnostic.file === undefined ? undefined : byFile.get(diagnostic.file.fileName)
@@ -111,7 +118,9 @@ export function typeCheck (root: string, prepared: readonly PreparedBlock[]): Ma
       }
       const fileLine = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1
       const docLine = entry.block.line + fileLine - entry.prelude
-      results.get(entry)?.push(`${entry.block.page}:${docLine}: TS${diagnostic.code}: ${message}`)
+      const found = `${entry.block.page}:${docLine}: TS${diagnostic.code}: ${message}`
+      // A file imported by an isolated block is checked in that program too: report it once.
+      if (results.get(entry)?.includes(found) !== true) results.get(entry)?.push(found)
     }
   }
   return results
