@@ -149,7 +149,9 @@ async function startWorker (): Promise<Worker> {
     PROPELAUTH_AUTH_URL: standIn.authUrl,
     PROPELAUTH_API_KEY: standIn.apiKey,
     PROPELAUTH_API_BASE_URL: standIn.apiBaseUrl,
-    PROPELAUTH_VERIFIER_KEY: keyPair.publicKeyPem
+    PROPELAUTH_VERIFIER_KEY: keyPair.publicKeyPem,
+    // What the examples beside @fastify/jwt sign their own tokens with.
+    JWT_SECRET: 'a-secret-for-the-docs-examples-only'
   })
   return { standIn, env }
 }
