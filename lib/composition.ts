@@ -60,9 +60,10 @@ function group (relation: 'or' | 'and', values: readonly unknown[], where: strin
   })
   const ours = members.filter((m): m is GuardInfo => !('scheme' in m))
   return {
-    kind: ours.some((m) => m.kind === 'org') ? 'org' : ours.every((m) => m.kind === 'optional') && ours.length === members.length ? 'optional' : 'user',
+    // What it can answer is worked out from the members (outcomeOf); the kind only says whether an org is checked.
+    kind: ours.some((m) => m.kind === 'org') ? 'org' : 'user',
     requirement: members.map((m) => 'scheme' in m ? `\`${m.scheme}\`` : m.composition !== undefined ? `(${m.requirement})` : `a ${m.requirement}`).join(relation === 'or' ? ' or ' : ' and '),
-    readsCookies: ours.some((m) => m.readsCookies === true) || undefined,
+    readsCookies: ours.some((m) => m.readsCookies === true),
     queryParameters: [...new Set(ours.flatMap((m) => m.queryParameters ?? []))],
     composition: { relation, members: Object.freeze(members) }
   }

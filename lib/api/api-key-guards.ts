@@ -183,8 +183,8 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
       return refuse(log, new ApiKeyRateLimitedError(), headers, 'api-key-rate-limited', 'PropelAuth rate-limits attempts with this API key')
     }
     // PropelAuth unreachable, 5xx, or our integration key refused: the client's key may be fine.
-    const reason = error instanceof Error ? error.message : String(error)
-    return refuse(log, new ApiKeyValidationUnavailableError({ cause: error }), {}, 'api-key-validation-unavailable', `the API key could not be checked: ${reason}`)
+    // The transport's errors say what failed (never with a key); validateApiKey rejects with nothing else.
+    return refuse(log, new ApiKeyValidationUnavailableError({ cause: error }), {}, 'api-key-validation-unavailable', `the API key could not be checked: ${(error as Error).message}`)
   }
 
   function admitKey (apiKey: string, request: FastifyRequest, done: (error?: Error) => void): void {
