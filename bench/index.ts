@@ -1,6 +1,7 @@
-// `npm run bench`: the micro-benchmark, the HTTP benchmark and the memory run,
-// in one go, with the targets of the performance issue checked at the end.
-// Options: --only micro,http,memory   --rounds N (HTTP)   --duration S (HTTP, per run)
+// `npm run bench`: the cold start, the micro-benchmark, the HTTP benchmark and the
+// memory run, in one go, with the performance targets checked at the end.
+// Options: --only cold,micro,http,memory   --rounds N (HTTP)   --duration S (HTTP, per run)
+//          --cold-rounds N (cold start: fresh processes per candidate and phase)
 //          --rows kind/tokens,… (HTTP rows to run besides the bare route, e.g. propelauth-requireUser/same)
 //          --rate N (HTTP at N req/s instead of as fast as possible: compares CPU per request alone)
 // The report is printed and written to bench/.out/latest.md (and .json).
@@ -10,6 +11,7 @@ import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startChild } from './child.js'
 import { createKeys, mintTokens } from './fixtures.js'
+import { keyOf, runColdStart, type ColdStartResult, type Peer, type Phase } from './cold-start.js'
 import { runHttp, type HttpResult } from './http.js'
 import type { MemoryResult } from './memory.js'
 import type { MicroResult } from './micro.js'
@@ -17,7 +19,8 @@ import { fixed, medianRatio, table, thousands } from './stats.js'
 
 const { values: args } = parseArgs({
   options: {
-    only: { type: 'string', default: 'micro,http,memory' },
+    only: { type: 'string', default: 'cold,micro,http,memory' },
+    'cold-rounds': { type: 'string', default: '15' },
     rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '2.5' },
     'micro-rounds': { type: 'string', default: '15' },
@@ -44,6 +47,33 @@ function machine (): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const nproc = execFileSync('nproc').toString().trim()
   return `${new Date().toISOString().slice(0, 10)}, ${nproc} cores (nproc), ${cpu}, Node ${process.version}, load average before the run ${loadavg().map((l) => l.toFixed(2)).join(' ')}`
+}
+
+const COLD_PEERS: readonly Peer[] = ['fastify-propelauth', '@fastify/jwt', '@propelauth/node']
+const COLD_PHASES: ReadonlyArray<[Phase, string]> = [
+  ['import', 'import the plugin'],
+  ['import-after-fastify', 'import the plugin, fastify already loaded'],
+  ['cold-path', 'cold path: import fastify and the plugin, register, ready(), one guarded request']
+]
+
+/** Median over rounds of fastify-propelauth's time over another's, in the same round. */
+function coldRatio (result: ColdStartResult, phase: Phase, other: string): number {
+  return medianRatio(result.perRound[keyOf('fastify-propelauth', phase)], result.perRound[other])
+}
+
+function coldReport (result: ColdStartResult): void {
+  out(`### Cold start: each in a fresh node process, built packages, ${result.rounds} interleaved rounds (medians, ms)`)
+  out()
+  out(table(['what', ...COLD_PEERS, 'propelauth ÷ @fastify/jwt'], COLD_PHASES.map(([phase, label]) => [
+    label,
+    ...COLD_PEERS.map((peer) => fixed(result.medians[keyOf(peer, phase)], 1)),
+    fixed(coldRatio(result, phase, keyOf('@fastify/jwt', phase)))
+  ])))
+  out()
+  const testing = result.medians[keyOf('fastify-propelauth', 'testing-after-fastify')]
+  const ratio = medianRatio(result.perRound[keyOf('fastify-propelauth', 'testing-after-fastify')], result.perRound[keyOf('fastify-propelauth', 'import-after-fastify')])
+  out(`\`fastify-propelauth/testing\`, fastify already loaded: ${fixed(testing, 1)} ms, ${fixed(ratio)}× the main entry.`)
+  out()
 }
 
 function microReport (result: MicroResult): void {
@@ -89,8 +119,16 @@ const MB = 2 ** 20
 
 interface Target { name: string, figure: string, met: boolean }
 
-function targets (micro: MicroResult | undefined, http: HttpResult | undefined, memory: MemoryResult | undefined): Target[] {
+function targets (cold: ColdStartResult | undefined, micro: MicroResult | undefined, http: HttpResult | undefined, memory: MemoryResult | undefined): Target[] {
   const list: Target[] = []
+  if (cold !== undefined) {
+    const imported = coldRatio(cold, 'import-after-fastify', keyOf('@fastify/jwt', 'import-after-fastify'))
+    const path = coldRatio(cold, 'cold-path', keyOf('@fastify/jwt', 'cold-path'))
+    const testing = medianRatio(cold.perRound[keyOf('fastify-propelauth', 'testing-after-fastify')], cold.perRound[keyOf('fastify-propelauth', 'import-after-fastify')])
+    list.push({ name: 'import with fastify loaded ≤ @fastify/jwt', figure: `${fixed(imported)}×`, met: imported <= 1 })
+    list.push({ name: 'serverless cold path ≤ 1.1× @fastify/jwt', figure: `${fixed(path)}×`, met: path <= 1.1 })
+    list.push({ name: 'testing entry ≤ 1.1× the main entry (fastify loaded)', figure: `${fixed(testing)}×`, met: testing <= 1.1 })
+  }
   if (micro !== undefined) {
     const byName = (prefix: string): MicroResult['candidates'][number] =>
       micro.candidates.find((c) => c.name.startsWith(prefix)) as MicroResult['candidates'][number]
@@ -146,6 +184,12 @@ function targets (micro: MicroResult | undefined, http: HttpResult | undefined, 
 async function main (): Promise<void> {
   out(`Machine: ${machine()}`)
   out()
+  let cold: ColdStartResult | undefined
+  if (parts.has('cold')) {
+    progress('cold start…')
+    cold = runColdStart({ rounds: Number(args['cold-rounds']) }, progress)
+    coldReport(cold)
+  }
   let micro: MicroResult | undefined
   let http: HttpResult | undefined
   let memory: MemoryResult | undefined
@@ -194,14 +238,14 @@ async function main (): Promise<void> {
 
   out('### Targets')
   out()
-  out(table(['target', 'measured', 'met'], targets(micro, http, memory).map((t) => [t.name, t.figure, t.met ? 'yes' : 'NO'])))
+  out(table(['target', 'measured', 'met'], targets(cold, micro, http, memory).map((t) => [t.name, t.figure, t.met ? 'yes' : 'NO'])))
   out()
   out(`Load average after the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   const dir = new URL('./.out/', import.meta.url)
   mkdirSync(dir, { recursive: true })
   writeFileSync(new URL('latest.md', dir), lines.join('\n') + '\n')
-  writeFileSync(new URL('latest.json', dir), JSON.stringify({ micro, http, memory }, null, 2) + '\n')
+  writeFileSync(new URL('latest.json', dir), JSON.stringify({ cold, micro, http, memory }, null, 2) + '\n')
 }
 
 await main()
