@@ -36,9 +36,12 @@ const IMPORT_NAME: Record<Peer, string> = {
   '@propelauth/node': '@propelauth/node'
 }
 
-// Each program reads the key and the token from the environment and prints one number.
-const START = 'const started = performance.now()'
-const PRINT = 'process.stdout.write(String(performance.now() - started))'
+// Each program reads the key and the token from the environment and prints what
+// it measured: the wall time, and the CPU time of the process (all its threads),
+// which another process on the machine does not inflate as much.
+const START = 'const started = performance.now(); const cpuAtStart = process.cpuUsage()'
+const PRINT = `const cpu = process.cpuUsage(cpuAtStart)
+process.stdout.write(JSON.stringify({ wall: performance.now() - started, cpu: (cpu.user + cpu.system) / 1000 }))`
 
 /** Registration and a guarded route, per candidate: the least a serverless handler writes. */
 const SETUP: Record<Peer, string> = {
@@ -97,20 +100,25 @@ export interface ColdStartInput {
 
 export interface ColdStartResult {
   rounds: number
-  /** Median milliseconds, by `${peer} ${phase}`. */
+  /** Median wall milliseconds, by `${peer} ${phase}`. */
   medians: Record<string, number>
-  /** Every round's milliseconds, by `${peer} ${phase}`. */
+  /** Every round's wall milliseconds, by `${peer} ${phase}`. */
   perRound: Record<string, number[]>
+  /** The same, in CPU milliseconds of the child process. */
+  cpuMedians: Record<string, number>
+  cpuPerRound: Record<string, number[]>
 }
+
+interface Measured { wall: number, cpu: number }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-function runOnce (program: Program, env: NodeJS.ProcessEnv): number {
+function runOnce (program: Program, env: NodeJS.ProcessEnv): Measured {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', program.code], { cwd: ROOT, env, encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`cold start of ${program.peer} (${program.phase}) failed: ${result.stderr}`)
-  const ms = Number(result.stdout)
-  if (!Number.isFinite(ms)) throw new Error(`cold start of ${program.peer} (${program.phase}) printed ${JSON.stringify(result.stdout)}`)
-  return ms
+  const measured = JSON.parse(result.stdout) as Measured
+  if (!Number.isFinite(measured.wall) || !Number.isFinite(measured.cpu)) throw new Error(`cold start of ${program.peer} (${program.phase}) printed ${result.stdout}`)
+  return measured
 }
 
 export const keyOf = (peer: Peer, phase: Phase): string => `${peer} ${phase}`
@@ -124,10 +132,16 @@ export function runColdStart (input: ColdStartInput, progress: (text: string) =>
   // One round unrecorded: the first reads of every file from disk would count against whoever runs first.
   for (const program of list) runOnce(program, env)
   const perRound: Record<string, number[]> = Object.fromEntries(list.map((p) => [keyOf(p.peer, p.phase), []]))
+  const cpuPerRound: Record<string, number[]> = Object.fromEntries(list.map((p) => [keyOf(p.peer, p.phase), []]))
   for (let round = 0; round < input.rounds; round++) {
     progress(`cold start round ${round + 1}/${input.rounds}`)
-    for (const program of rotated(list, round)) perRound[keyOf(program.peer, program.phase)].push(runOnce(program, env))
+    for (const program of rotated(list, round)) {
+      const { wall, cpu } = runOnce(program, env)
+      perRound[keyOf(program.peer, program.phase)].push(wall)
+      cpuPerRound[keyOf(program.peer, program.phase)].push(cpu)
+    }
   }
-  const medians = Object.fromEntries(Object.entries(perRound).map(([key, series]) => [key, median(series)]))
-  return { rounds: input.rounds, medians, perRound }
+  const mediansOf = (series: Record<string, number[]>): Record<string, number> =>
+    Object.fromEntries(Object.entries(series).map(([key, values]) => [key, median(values)]))
+  return { rounds: input.rounds, medians: mediansOf(perRound), perRound, cpuMedians: mediansOf(cpuPerRound), cpuPerRound }
 }
