@@ -14,7 +14,7 @@ import { createKeys, mintTokens } from './fixtures.js'
 import { keyOf, runColdStart, type ColdStartResult, type Peer, type Phase } from './cold-start.js'
 import { runHttp, type HttpResult } from './http.js'
 import type { MemoryResult } from './memory.js'
-import type { MicroResult } from './micro.js'
+import { FAST_JWT, type MicroResult } from './micro.js'
 import { fixed, medianRatio, table, thousands } from './stats.js'
 
 const { values: args } = parseArgs({
@@ -78,10 +78,10 @@ function coldReport (result: ColdStartResult): void {
 }
 
 function microReport (result: MicroResult): void {
-  out(`### Verification of one token, in process (${result.rounds} interleaved rounds, medians; token ${result.tokenBytes} bytes)`)
+  out(`### Verification of one token, in process (${result.rounds} interleaved rounds, medians of CPU time; token ${result.tokenBytes} bytes)`)
   out()
-  out(table(['verifier', 'µs / token', '× floor', 'rate vs floor'], result.candidates.map((c) => [
-    c.name, fixed(c.microseconds, 1), fixed(c.timesFloor), fixed(1 / c.timesFloor)
+  out(table(['verifier', 'CPU µs / token', '× floor', 'rate vs floor', 'speed vs fast-jwt'], result.candidates.map((c) => [
+    c.name, fixed(c.microseconds, 1), fixed(c.timesFloor), fixed(1 / c.timesFloor), fixed(c.speedVsFastJwt, 3)
   ])))
   out()
 }
@@ -139,9 +139,13 @@ function targets (cold: ColdStartResult | undefined, micro: MicroResult | undefi
       micro.candidates.find((c) => c.name.startsWith(prefix)) as MicroResult['candidates'][number]
     const off = byName('fastify-propelauth, cache: false')
     const miss = byName('fastify-propelauth, cache miss')
-    const fastJwt = byName('fast-jwt (@fastify/jwt), no cache')
+    const fastJwt = byName(FAST_JWT)
     list.push({ name: 'uncached verification ≤ 1.25× the node:crypto floor', figure: `${fixed(off.timesFloor)}× (cache: false), ${fixed(miss.timesFloor)}× (cache miss)`, met: off.timesFloor <= 1.25 && miss.timesFloor <= 1.25 })
-    list.push({ name: 'uncached verification faster than fast-jwt', figure: `${fixed(off.microseconds, 1)} µs vs ${fixed(fastJwt.microseconds, 1)} µs`, met: off.timesFloor < fastJwt.timesFloor && miss.timesFloor < fastJwt.timesFloor })
+    list.push({
+      name: 'cache: false verifies ≥ 1.03× as fast as fast-jwt without cache',
+      figure: `${fixed(off.speedVsFastJwt, 3)}× (${fixed(off.microseconds, 1)} µs vs ${fixed(fastJwt.microseconds, 1)} µs); cache miss ${fixed(miss.speedVsFastJwt, 3)}×`,
+      met: off.speedVsFastJwt >= 1.03
+    })
   }
   if (http !== undefined) {
     const row = (kind: string, tokens: string): HttpResult['rows'][number] | undefined =>
