@@ -2,10 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { apiRoutes } from './api-routes.js'
 import { apiDocs } from './docs.js'
+import { frontend } from './frontend.js'
 
 export interface ExampleOptions {
   /** Development only: the stand-in's `/login`, offered on /docs as a password login (see example/dev-login.ts). */
   devLoginUrl?: string
+  /** Serve the frontend page (PropelAuth's browser client) at `/`. Default true. */
+  frontend?: boolean
 }
 
 /**
@@ -19,7 +22,7 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
 
   app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
-    return { user_id: request.user!.userId }
+    return { user_id: app.auth.user(request).userId }
   })
 
   app.get('/api/whoami_optional', { onRequest: app.auth.optionalUser }, async (request) => {
@@ -27,23 +30,26 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   })
 
   app.get('/api/org/:orgId/check', { onRequest: app.auth.requireOrgMember() }, async (request) => {
-    return { message: `You are a member of ${request.org!.orgName}` }
+    return { message: `You are a member of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/admin_only', { onRequest: app.auth.requireOrgMemberWithExactRole('Admin') }, async (request) => {
-    return { message: `You are an Admin of ${request.org!.orgName}` }
+    return { message: `You are an Admin of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/admin_or_owner', { onRequest: app.auth.requireOrgMemberWithMinimumRole('Admin') }, async (request) => {
-    return { message: `You are at least an Admin of ${request.org!.orgName}` }
+    return { message: `You are at least an Admin of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/billing', { onRequest: app.auth.requireOrgMemberWithPermission('can_view_billing') }, async (request) => {
-    return { message: `You can view the billing of ${request.org!.orgName}` }
+    return { message: `You can view the billing of ${app.auth.org(request).orgName}` }
   })
 
   // Routes that use PropelAuth's backend API through the plugin (example/api-routes.ts).
   await app.register(apiRoutes)
+
+  // The frontend half: a page at / that signs in with PropelAuth's browser client and calls the routes above.
+  if (example.frontend !== false) await app.register(frontend, { authUrl: auth.authUrl })
 
   return app
 }

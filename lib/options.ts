@@ -1,3 +1,4 @@
+import type { DecoratorNameOptions } from './decorator-names.js'
 import { InvalidOptionError } from './errors.js'
 import { readVerifierKey } from './verifier-key.js'
 
@@ -10,6 +11,13 @@ export const MAX_RETRIES = 10
 /** The longest delay Node's timers accept; AbortSignal.timeout fires at once beyond it. */
 export const MAX_TIMEOUT_MS = 2_147_483_647
 export const DEFAULT_KEY_REFRESH_COOLDOWN_S = 60
+
+/** The names under which the guards put the user and the org on the request. */
+export interface RequestDecoratorNames {
+  user: string
+  org: string
+}
+export const DEFAULT_REQUEST_DECORATORS: Readonly<RequestDecoratorNames> = Object.freeze({ user: 'user', org: 'org' })
 
 /** The verification key and issuer, as shown on PropelAuth's Backend Integration page. */
 export interface TokenVerificationMetadata {
@@ -26,7 +34,9 @@ export interface OpenApiOptions {
   annotateRoutes?: boolean
 }
 
-export interface FastifyPropelAuthOptions {
+// `decorator` and `requestDecorators` come from DecoratorNameOptions, typed by the
+// names the app declares in PropelAuthTypes.
+export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. */
   authUrl: string
   /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. */
@@ -35,8 +45,6 @@ export interface FastifyPropelAuthOptions {
   tokenVerificationMetadata?: TokenVerificationMetadata
   /** Where backend API calls go. Default `https://propelauth-api.com`. */
   apiBaseUrl?: string
-  /** Name of the instance decorator. Default `auth`. */
-  decorator?: string
   /** Seconds of leeway on `exp` and `nbf`. Default 0, as PropelAuth's Node library. */
   clockTolerance?: number
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
@@ -68,6 +76,8 @@ export interface ResolvedOptions {
   verifierKeyPem: string | undefined
   apiBaseUrl: string
   decorator: string
+  /** Where the guards put the user and the org on the request. */
+  requestDecorators: RequestDecoratorNames
   clockTolerance: number
   cacheMax: number
   /** Entries (0: no cache) and seconds an API key validation is reused. */
@@ -79,7 +89,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'clockTolerance',
+  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'requestDecorators', 'clockTolerance',
   'cache', 'apiKeyCache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
 ])
 
@@ -194,6 +204,26 @@ function resolveOpenApi (value: unknown, secret: string | undefined): ResolvedOp
   return { enabled: annotateRoutes, securitySchemeName }
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+
+function resolveRequestDecorators (value: unknown, secret: string | undefined): RequestDecoratorNames {
+  if (value === undefined) return { ...DEFAULT_REQUEST_DECORATORS }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`requestDecorators\` must be { user, org }, the names request.user and request.org take instead, e.g. { user: 'propelAuthUser', org: 'propelAuthOrg' } (got ${describe(value, secret)})`)
+  }
+  onlyKnownKeys('requestDecorators', value, ['user', 'org'])
+  const { user = DEFAULT_REQUEST_DECORATORS.user, org = DEFAULT_REQUEST_DECORATORS.org } = value as Record<string, unknown>
+  for (const [name, chosen] of [['user', user], ['org', org]] as const) {
+    if (typeof chosen !== 'string' || !IDENTIFIER.test(chosen)) {
+      invalid(`option \`requestDecorators.${name}\` must be a JavaScript identifier such as "propelAuth${name === 'user' ? 'User' : 'Org'}" (got ${describe(chosen, secret)})`)
+    }
+  }
+  if (user === org) {
+    invalid(`options \`requestDecorators.user\` and \`requestDecorators.org\` must be two different names (both are ${describe(user, secret)})`)
+  }
+  return { user: user as string, org: org as string }
+}
+
 /** Validates the options given to `register` and fills in defaults; throws FST_PROPELAUTH_INVALID_OPTION. */
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -253,7 +283,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
   const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', secret)
 
   const decorator = opts.decorator ?? 'auth'
-  if (typeof decorator !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(decorator)) {
+  if (typeof decorator !== 'string' || !IDENTIFIER.test(decorator)) {
     invalid(`option \`decorator\` must be a JavaScript identifier such as "propelAuth" (got ${describe(decorator, secret)})`)
   }
 
@@ -265,6 +295,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     verifierKeyPem,
     apiBaseUrl: apiBaseUrl.origin + apiBaseUrl.pathname.replace(/\/+$/, ''),
     decorator,
+    requestDecorators: resolveRequestDecorators(opts.requestDecorators, secret),
     clockTolerance: nonNegativeNumber('clockTolerance', opts.clockTolerance, 0, 'seconds'),
     cacheMax: resolveCache(opts.cache),
     apiKeyCache: resolveApiKeyCache(opts.apiKeyCache),

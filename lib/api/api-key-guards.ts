@@ -7,6 +7,7 @@ import {
 } from '../errors.js'
 import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../challenges.js'
 import { kGuardInfo, type GuardInfo, type PropelAuthHook } from '../guards.js'
+import type { RequestSlots } from '../request-decorators.js'
 import { OrgMemberInfo, User } from '../user.js'
 import { ApiKeyCache } from './api-key-cache.js'
 import type { BackendError } from './backend.js'
@@ -53,6 +54,8 @@ export interface ApiKeyGuardsOptions {
   /** The access-token guard `requireUserOrApiKey` hands JWTs to. */
   requireUser: PropelAuthHook
   cache: { max: number, ttl: number }
+  /** Where the user and the org go (`request.user` and `request.org`, or the names configured). */
+  slots: RequestSlots
 }
 
 interface Verdict {
@@ -179,8 +182,8 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
       return
     }
     lookUp(apiKey).then((verdict) => {
-      request.user = verdict.user
-      request.org = verdict.org
+      options.slots.setUser(request, verdict.user)
+      options.slots.setOrg(request, verdict.org)
       validations.set(request, verdict.validation)
       done()
     }, (error: unknown) => done(refusal(error, reply)))

@@ -1,4 +1,5 @@
 import type { PropelAuthHook } from '../guards.js'
+import type { RequestSlots } from '../request-decorators.js'
 import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
 import type { Transport } from './transport.js'
@@ -10,13 +11,15 @@ export interface BackendApiOptions {
   /** The access-token guard, for `requireUserOrApiKey`. */
   requireUser: PropelAuthHook
   apiKeyCache: { max: number, ttl: number }
+  slots: RequestSlots
 }
 
 export function createBackendApi (transport: Transport, options: BackendApiOptions): PropelAuthBackendApi {
   const guards = createApiKeyGuards({
     validateApiKey: (apiKeyToken) => api.validateApiKey(apiKeyToken),
     requireUser: options.requireUser,
-    cache: options.apiKeyCache
+    cache: options.apiKeyCache,
+    slots: options.slots
   })
   // A key updated or archived through the API must not stay admitted from the cache.
   const api = createApiClient(transport, { onApiKeyChange: () => guards.clearApiKeyCache() })
