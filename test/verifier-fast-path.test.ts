@@ -149,6 +149,9 @@ test('hasDuplicateMembers agrees with hasDuplicateKeys on any JSON text', async 
     return hasDuplicateMembers(text, JSON.parse(text)) === expected
   }), { numRuns: 2000 })
   t.ok(withDuplicates > 100, `the generator produced texts with duplicates (${withDuplicates}) as well as without`)
+  for (const text of ['[{"a":"x:y","a":1}]', '[{"a":":"}]', '"a:b"', '1', 'null', '{"u":"https://a.example","v":{"w":"x:y"}}']) {
+    t.equal(hasDuplicateMembers(text, JSON.parse(text)), hasDuplicateKeys(text), `any JSON value at the root: ${text}`)
+  }
 })
 
 test('another spelling of a valid token is refused: each leniency of Node\'s base64 decoder', async (t) => {
