@@ -115,7 +115,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 function runOnce (program: Program, env: NodeJS.ProcessEnv): Measured {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', program.code], { cwd: ROOT, env, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`cold start of ${program.peer} (${program.phase}) failed: ${result.stderr}`)
+  if (result.status !== 0) throw new Error(`cold start of ${program.peer} (${program.phase}) failed (it imports dist/: was \`npm run build\` run?): ${result.stderr}`)
   const measured = JSON.parse(result.stdout) as Measured
   if (!Number.isFinite(measured.wall) || !Number.isFinite(measured.cpu)) throw new Error(`cold start of ${program.peer} (${program.phase}) printed ${result.stdout}`)
   return measured
