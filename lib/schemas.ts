@@ -1,5 +1,5 @@
-import { LOGIN_METHOD_KINDS, type LoginMethodKind } from './claims.js'
-import type { OrgRoleStructure } from './user.js'
+import { LOGIN_METHOD_KINDS } from './claims.js'
+import type { LoginMethod, OrgRoleStructure, UserFields } from './user.js'
 
 // JSON Schemas of what this plugin puts on the wire, for users' own route
 // schemas: `response: { 200: UserSchema, 401: ErrorResponseSchema }`. They drive
@@ -73,26 +73,11 @@ export interface OrgMemberInfoJson {
   legacyOrgId?: string
 }
 
-/** How the user signed in, as `user.loginMethod` serializes. */
-export interface LoginMethodJson {
-  loginMethod: LoginMethodKind
-  provider?: string
-  orgId?: string
-}
+/** How the user signed in, as `user.loginMethod` serializes: the `LoginMethod` itself, a plain object. */
+export type LoginMethodJson = LoginMethod
 
 /** The user an access token describes, as `request.user` serializes (its methods are not sent). */
-export interface UserJson {
-  userId: string
-  email?: string
-  firstName?: string
-  lastName?: string
-  username?: string
-  properties?: Record<string, unknown>
-  metadata?: Record<string, unknown>
-  legacyUserId?: string
-  impersonatorUserId?: string
-  activeOrgId?: string
-  loginMethod: LoginMethodJson
+export interface UserJson extends Omit<UserFields, 'orgIdToOrgMemberInfo'> {
   orgIdToOrgMemberInfo?: Record<string, OrgMemberInfoJson>
 }
 
