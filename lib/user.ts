@@ -294,9 +294,9 @@ export function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {
 }
 
 /**
- * One frozen instance per login method that carries nothing else (a password or
- * magic-link sign-in, say): nothing to build per token, and nothing to share but
- * the kind.
+ * One frozen instance per kind, for login methods that carry nothing but their
+ * kind (a password or magic-link sign-in, say): those need nothing built per
+ * token, and every user may share them since they are frozen.
  */
 const BARE_LOGIN_METHODS = new Map<string, LoginMethod>(LOGIN_METHOD_KINDS.map((kind) => [kind, Object.freeze({ loginMethod: kind })]))
 const UNKNOWN_LOGIN_METHOD = BARE_LOGIN_METHODS.get('unknown') as LoginMethod
