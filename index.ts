@@ -138,12 +138,16 @@ export type { DenyByDefaultOption, PropelAuthRouteAudit, UnprotectedRoute } from
 export type { PropelAuthRouteConfig } from './lib/route-guards.js'
 export type { LogLevel, RefusalRecord } from './lib/refusals.js'
 export { propelAuthSecurityScheme } from './lib/openapi.js'
+// Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
+// types the same objects for TypeBox 0.34 (lib/schemas.ts says why).
 export {
   UserSchema,
   OrgMemberInfoSchema,
   LoginMethodSchema,
   ErrorResponseSchema,
+  type ObjectJsonSchema,
   type UserJson,
   type OrgMemberInfoJson,
+  type LoginMethodJson,
   type ErrorResponse
 } from './lib/schemas.js'
