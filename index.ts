@@ -1,16 +1,20 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import './types/augment.js'
+import './types/route-config.js'
 import { createBackendApi } from './lib/api/backend-api.js'
 import { Transport } from './lib/api/transport.js'
 import type { PropelAuthDecorator } from './lib/decorator.js'
-import { DecoratorConflictError } from './lib/errors.js'
-import { createGuards } from './lib/guards.js'
+import { DecoratorConflictError, InvalidOptionError } from './lib/errors.js'
+import { composed } from './lib/composition.js'
+import { setupRouteAudit } from './lib/deny-by-default.js'
+import { createGuards, kGuardInfo } from './lib/guards.js'
 import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/metadata.js'
 import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options.js'
 import { setupOpenApi } from './lib/openapi.js'
+import { createRefusalLog } from './lib/refusals.js'
 import { createAccessors, requestSlots } from './lib/request-decorators.js'
-import { protect } from './lib/scope.js'
+import { denyByDefault, protect } from './lib/scope.js'
 import { TokenVerifier } from './lib/token.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
@@ -65,12 +69,21 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   })
 
   const slots = requestSlots(options.requestDecorators)
-  const guards = createGuards(verifier, slots)
+  const logRefusal = createRefusalLog(options.logLevels.refusals, fastify.log)
+  const guards = createGuards(verifier, { tokenFrom: options.tokenFrom, logRefusal, clockTolerance: options.clockTolerance, slots })
+  // Deny by default, and the list of what no guard protects: before the OpenAPI
+  // annotation, which must see the default guard on the routes it was added to.
+  const audit = setupRouteAudit(fastify, options.logLevels.unprotectedRoutes)
   const decorator: PropelAuthDecorator = {
     ...guards,
-    // PropelAuth's backend API, and the end-user API key guards built on it.
-    ...createBackendApi(transport, { requireUser: guards.requireUser, apiKeyCache: options.apiKeyCache, slots }),
+    // PropelAuth's backend API, and the end-user API key guards built on it. End-user API
+    // keys are sent by programs, in the Authorization header only, and so are the access
+    // tokens `requireUserOrApiKey` accepts, whatever the option `tokenFrom` says.
+    ...createBackendApi(transport, { requireUser: guards.from('authorization').requireUser, apiKeyCache: options.apiKeyCache, logRefusal, slots }),
     protect,
+    denyByDefault,
+    composed,
+    ...audit,
     // `app.auth.user(request)`, `app.auth.org(request)`: non-null, or the guard's refusal.
     ...createAccessors(slots)
   }
@@ -79,6 +92,13 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   setupOpenApi(fastify, options.openapi)
   fastify.decorateRequest(options.requestDecorators.user, null)
   fastify.decorateRequest(options.requestDecorators.org, null)
+  if (options.denyByDefault !== undefined) {
+    const guard = options.denyByDefault.guard(decorator)
+    if (typeof guard !== 'function' || !Object.hasOwn(guard, kGuardInfo)) {
+      throw new InvalidOptionError('option `denyByDefault.guard` must return one of the guards of the decorator, e.g. (auth) => auth.requireUser')
+    }
+    denyByDefault(fastify, guard, options.denyByDefault.options)
+  }
 }
 
 const plugin = fp(fastifyPropelAuth, { fastify: '5.x', name: 'fastify-propelauth' })
@@ -108,7 +128,15 @@ export type { PropelAuthApiKeyGuards } from './lib/api/api-key-guards.js'
 export type * from './lib/api/types.js'
 export * from './lib/api/enums.js'
 export * from './lib/api/exceptions.js'
-export type { PropelAuthScopes, ProtectOptions, GuardHookName } from './lib/scope.js'
+export type { PropelAuthScopes, ProtectOptions, DenyByDefaultOptions, GuardHookName } from './lib/scope.js'
+export type { PropelAuthTokenGuards } from './lib/guards.js'
+export type { AccessTokenSource, CookieTokenSource, QueryTokenSource, SubprotocolTokenSource, TokenFunction, TokenFrom } from './lib/token-sources.js'
+export { redactQueryParameters } from './lib/log-redaction.js'
+export { EXPIRED_CLOSE_CODE, EXPIRED_CLOSE_REASON } from './lib/websocket-expiry.js'
+export type { PropelAuthComposition, Composition, Alternative } from './lib/composition.js'
+export type { DenyByDefaultOption, PropelAuthRouteAudit, UnprotectedRoute } from './lib/deny-by-default.js'
+export type { PropelAuthRouteConfig } from './lib/route-guards.js'
+export type { LogLevel, RefusalRecord } from './lib/refusals.js'
 export { propelAuthSecurityScheme } from './lib/openapi.js'
 // Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
 // types the same objects for TypeBox 0.34 (lib/schemas.ts says why).

@@ -14,6 +14,8 @@ export interface HttpRow {
   kind: ServerKind
   /** `same`: one token repeated, as a real client sends; `rotating`: a new token each request. */
   tokens: 'same' | 'rotating'
+  /** Set on the twin of a fastify-propelauth row that runs the plugin of another checkout (`--baseline`). */
+  pluginDir?: string
 }
 
 /** Diagnostic rows, run only when named with --rows. */
@@ -50,6 +52,12 @@ export interface HttpInput {
    * differences in batching that saturation brings.
    */
   rate?: number
+  /**
+   * Another checkout of this repository (with node_modules): every selected
+   * fastify-propelauth row also runs with its plugin, in the same rounds, so
+   * that two versions are compared under the same load.
+   */
+  baseline?: string
 }
 
 export interface HttpRowResult {
@@ -148,10 +156,15 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
   const servers: RunningServer[] = []
   try {
     const only = input.only ?? []
-    const rows = [...HTTP_ROWS, ...EXTRA_ROWS].filter((row, i) => i === 0 || (only.length === 0 ? HTTP_ROWS.includes(row) : only.includes(`${row.kind}/${row.tokens}`)))
+    const selected = [...HTTP_ROWS, ...EXTRA_ROWS].filter((row, i) => i === 0 || (only.length === 0 ? HTTP_ROWS.includes(row) : only.includes(`${row.kind}/${row.tokens}`)))
+    const baseline = input.baseline
+    const twins = baseline === undefined
+      ? []
+      : selected.filter((row) => row.kind.startsWith('propelauth-')).map((row) => ({ ...row, name: `${row.name} [baseline]`, pluginDir: baseline }))
+    const rows = [...selected, ...twins]
     for (const row of rows) {
       const child = await startChild('./server.ts')
-      const { port } = await child.ask<{ port: number }>({ type: 'start', kind: row.kind, publicKeyPem: input.publicKeyPem })
+      const { port } = await child.ask<{ port: number }>({ type: 'start', kind: row.kind, publicKeyPem: input.publicKeyPem, pluginDir: row.pluginDir })
       servers.push({ row, child, url: `http://127.0.0.1:${port}/orgs/${BENCH_ORG_ID}/me`, samples: [], heapUsed: 0 })
     }
     // Warm-up: JIT, connection pools and caches reach their steady state before anything counts.

@@ -4,6 +4,8 @@
 //          --cold-rounds N (cold start: fresh processes per candidate and phase)
 //          --rows kind/tokens,… (HTTP rows to run besides the bare route, e.g. propelauth-requireUser/same)
 //          --rate N (HTTP at N req/s instead of as fast as possible: compares CPU per request alone)
+//          --baseline DIR (HTTP: each fastify-propelauth row also runs with the plugin of the checkout
+//                          in DIR, which needs node_modules, in the same interleaved rounds: before vs after)
 // The report is printed and written to bench/.out/latest.md (and .json).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -25,7 +27,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '2.5' },
     'micro-rounds': { type: 'string', default: '15' },
     rows: { type: 'string', default: '' },
-    rate: { type: 'string', default: '' }
+    rate: { type: 'string', default: '' },
+    baseline: { type: 'string', default: '' }
   }
 })
 const parts = new Set(args.only.split(','))
@@ -95,6 +98,20 @@ function httpReport (result: HttpResult): void {
     row.tokens === 'same' ? 'same' : `${thousands(result.poolSize)} rotating`,
     thousands(row.requestsPerSecond), fixed(row.p50), fixed(row.p99), `${fixed(row.serverCpuPercent, 0)}%`,
     fixed(row.cpuMicrosPerRequest, 1), fixed(row.ratioToBare), fixed(row.cpuNormalisedRatioToBare)
+  ])))
+  out()
+  // With --baseline: each row against its twin running the other checkout, round by round.
+  const pairs = result.rows.flatMap((row) => {
+    const twin = result.rows.find((other) => other.name === `${row.name} [baseline]` && other.tokens === row.tokens)
+    return twin === undefined ? [] : [[row, twin] as const]
+  })
+  if (pairs.length === 0) return
+  out('#### This checkout against the baseline (medians of per-round ratios; above 1 is faster)')
+  out()
+  out(table(['server', 'tokens', '× baseline req/s', '× baseline per CPU'], pairs.map(([row, twin]) => [
+    row.name, row.tokens,
+    fixed(medianRatio(row.perRound.requestsPerSecond, twin.perRound.requestsPerSecond)),
+    fixed(medianRatio(row.perRound.requestsPerCpuSecond, twin.perRound.requestsPerCpuSecond))
   ])))
   out()
 }
@@ -221,7 +238,8 @@ async function main (): Promise<void> {
       progress(`HTTP benchmark: ${rounds} rounds of ${duration} s per server…`)
       const only = args.rows === '' ? [] : args.rows.split(',')
       const rate = args.rate === '' ? undefined : Number(args.rate)
-      http = await runHttp({ publicKeyPem: keys.publicKeyPem, tokens, rounds, duration, connections: 10, only, rate }, progress)
+      const baseline = args.baseline === '' ? undefined : args.baseline
+      http = await runHttp({ publicKeyPem: keys.publicKeyPem, tokens, rounds, duration, connections: 10, only, rate, baseline }, progress)
       httpReport(http)
     }
   }

@@ -14,6 +14,10 @@ import { Agent, request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { createGuards } from '../lib/guards.js'
+import { DEFAULT_REQUEST_DECORATORS } from '../lib/options.js'
+import { createRefusalLog } from '../lib/refusals.js'
+import { requestSlots } from '../lib/request-decorators.js'
+import { resolveTokenFrom } from '../lib/token-sources.js'
 import { TokenVerifier } from '../lib/token.js'
 import { serveParent } from './child.js'
 import { BENCH_ORG_ID, createKeys, ISSUER, mintTokens } from './fixtures.js'
@@ -63,7 +67,7 @@ const CONCURRENCY = 8
 
 async function measure (config: MemoryConfig, tokens: string[], warmUpToken: string, publicKey: ReturnType<typeof createKeys>['publicKey']): Promise<MemoryConfigResult> {
   const verifier = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: config.cacheMax })
-  const guards = createGuards(verifier)
+  const guards = createGuards(verifier, { tokenFrom: resolveTokenFrom('tokenFrom', 'authorization'), logRefusal: createRefusalLog('silent'), clockTolerance: 0, slots: requestSlots(DEFAULT_REQUEST_DECORATORS) })
   const app = Fastify({ logger: false })
   app.decorateRequest('user', null)
   app.decorateRequest('org', null)

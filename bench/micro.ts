@@ -13,6 +13,10 @@ import { createVerifier } from 'fast-jwt'
 import { jwtVerify } from 'jose'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { createGuards } from '../lib/guards.js'
+import { DEFAULT_REQUEST_DECORATORS } from '../lib/options.js'
+import { createRefusalLog } from '../lib/refusals.js'
+import { requestSlots } from '../lib/request-decorators.js'
+import { resolveTokenFrom } from '../lib/token-sources.js'
 import { Rejection, TokenVerifier } from '../lib/token.js'
 import { serveParent } from './child.js'
 import { BENCH_ORG_ID, ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
@@ -85,13 +89,14 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
   const headers = pool.map((jwt) => `Bearer ${jwt}`)
   // The guards on their own, called as Fastify calls an onRequest hook. Each call
   // gets a new request object, as Fastify makes one per request.
-  const guards = createGuards(new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 }))
+  const guards = createGuards(new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 }), { tokenFrom: resolveTokenFrom('tokenFrom', 'authorization'), logRefusal: createRefusalLog('silent'), clockTolerance: 0, slots: requestSlots(DEFAULT_REQUEST_DECORATORS) })
   const minimumRole = guards.requireOrgMemberWithMinimumRole('Admin')
   const reply = { header: () => reply } as unknown as FastifyReply
   let hookError: unknown
   const done = (error?: unknown): void => { hookError = error }
   const runHook = (hook: typeof minimumRole): unknown => {
-    const request = { headers: { authorization: headers[0] }, params: { orgId: BENCH_ORG_ID }, user: null, org: null } as unknown as FastifyRequest
+    const requestHeaders = { authorization: headers[0] }
+    const request = { headers: requestHeaders, raw: { headers: requestHeaders }, params: { orgId: BENCH_ORG_ID }, user: null, org: null } as unknown as FastifyRequest
     hook(request, reply, done)
     if (hookError !== undefined) throw new Error('the guard refused a valid token')
     return request.user

@@ -5,6 +5,8 @@
 // per request, not only the throughput a shared 2-core machine happens to allow.
 import { hash } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { initBaseAuth } from '@propelauth/node'
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from 'fastify'
 import propelAuth from '../index.js'
@@ -47,7 +49,17 @@ export interface ServerUsage {
 // The same length as a PropelAuth user id, so every server sends the same bytes.
 const ANONYMOUS = { user_id: '00000000-0000-4000-8000-000000000000' }
 
-async function build (kind: ServerKind, publicKeyPem: string): Promise<FastifyInstance> {
+/**
+ * The plugin under test: this checkout's, or the one in `pluginDir` (another
+ * checkout, e.g. of main, with node_modules), to compare two versions in one run.
+ */
+async function pluginFrom (pluginDir: string | undefined): Promise<typeof propelAuth> {
+  if (pluginDir === undefined) return propelAuth
+  const loaded = await import(pathToFileURL(join(pluginDir, 'index.ts')).href) as { default: typeof propelAuth }
+  return loaded.default
+}
+
+async function build (kind: ServerKind, publicKeyPem: string, pluginDir?: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
   switch (kind) {
     case 'bare':
@@ -76,7 +88,7 @@ async function build (kind: ServerKind, publicKeyPem: string): Promise<FastifyIn
     case 'propelauth-requireUser':
     case 'propelauth-minimumRole':
     case 'propelauth-nocache':
-      await app.register(propelAuth, {
+      await app.register(await pluginFrom(pluginDir), {
         authUrl: AUTH_URL,
         tokenVerificationMetadata: { verifierKey: publicKeyPem, issuer: ISSUER },
         cache: kind === 'propelauth-nocache' ? false : undefined
@@ -130,7 +142,7 @@ let app: FastifyInstance | undefined
 serveParent(async (message) => {
   switch (message.type) {
     case 'start': {
-      app = await build(message.kind as ServerKind, message.publicKeyPem as string)
+      app = await build(message.kind as ServerKind, message.publicKeyPem as string, message.pluginDir as string | undefined)
       const address = app.server.address()
       if (address === null || typeof address === 'string') throw new Error('no TCP address')
       return { port: address.port }

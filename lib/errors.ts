@@ -57,6 +57,17 @@ export const MissingPermissionError = createError(
   403
 )
 
+/**
+ * A token taken from a cookie, on a request with an unsafe method that a browser
+ * sent from another site: a cross-site request forgery is refused before the
+ * token is even verified (see `crossSite` of a cookie token source).
+ */
+export const CrossSiteRequestError = createError(
+  'FST_PROPELAUTH_CROSS_SITE_REQUEST',
+  'Cross-site request refused: the access token came from a cookie',
+  403
+)
+
 // --- registration (these fail `register`/`ready`, never a request) -------------
 
 export const InvalidOptionError = createError(
@@ -171,6 +182,23 @@ export const ApiKeyValidationUnavailableError = createError(
   'The API key could not be validated right now; retry later',
   502
 )
+
+/**
+ * The headers a refusal is answered with (the `WWW-Authenticate` challenge,
+ * `Retry-After`) travel in the error itself, where Fastify's default error
+ * handler reads them: a guard sets nothing on the reply, so that when
+ * @fastify/auth lets another strategy admit the request, no challenge of ours
+ * leaks into its answer. An app with its own `setErrorHandler` sends them with
+ * `reply.headers(error.headers ?? {})`.
+ */
+export interface RefusalHeaders {
+  headers: Record<string, string>
+}
+
+/** Gives `error` the headers its answer must carry. */
+export function withHeaders<E extends Error> (error: E, headers: Record<string, string>): E & RefusalHeaders {
+  return Object.assign(error, { headers })
+}
 
 /** The failures a token check can end in, each a 401. */
 export type AuthenticationError =

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import {
   EXPIRED_TOKEN_CHALLENGE,
   FORBIDDEN_CHALLENGE,
@@ -7,6 +7,7 @@ import {
   NO_CREDENTIALS_CHALLENGE
 } from './challenges.js'
 import {
+  CrossSiteRequestError,
   ExpiredTokenError,
   InsufficientRoleError,
   InvalidAuthorizationHeaderError,
@@ -16,13 +17,18 @@ import {
   MissingTokenError,
   NotOrgMemberError,
   WrongRoleError,
+  withHeaders,
   type AuthenticationError,
-  type AuthorizationError
+  type AuthorizationError,
+  type RefusalHeaders
 } from './errors.js'
-import { DEFAULT_REQUEST_DECORATORS } from './options.js'
-import { requestSlots, type RequestSlots } from './request-decorators.js'
+import type { Member } from './composition.js'
+import type { RefusalLog } from './refusals.js'
+import type { RequestSlots } from './request-decorators.js'
 import { Rejection, type RejectionReason, type TokenVerifier } from './token.js'
-import type { OrgMemberInfo, User } from './user.js'
+import { createTokenReader, CrossSiteRefusal, resolveTokenFrom, type ResolvedTokenFrom, type TokenFrom, type TokenReader } from './token-sources.js'
+import { User, type OrgMemberInfo } from './user.js'
+import { closeConnectionAtExpiry } from './websocket-expiry.js'
 
 /**
  * A route hook made by this plugin. It works in `onRequest` (recommended: it runs
@@ -69,13 +75,20 @@ export interface GuardInfo {
    * lib/openapi.ts documents each variant's codes, challenges and example.
    */
   unauthorized?: 'api-key' | 'token-or-api-key'
+  /** The guard reads a cookie: the routes it guards need @fastify/cookie. */
+  readsCookies?: boolean
+  /** Query parameters the guard takes a token from: they must be kept out of the request log. */
+  queryParameters?: readonly string[]
+  /** For a hook composed with @fastify/auth (lib/composition.ts): what it runs, in which relation. */
+  composition?: { relation: 'or' | 'and', members: readonly Member[] }
 }
 
 export const kGuardInfo = Symbol.for('fastify-propelauth.guard-info')
 
 export type TaggedHook = PropelAuthHook & { [kGuardInfo]: GuardInfo }
 
-export interface PropelAuthGuards {
+/** The guards that read an access token from the request; `from(…)` makes a set that reads it elsewhere. */
+export interface PropelAuthTokenGuards {
   /** 401 unless the request carries a valid access token; sets `request.user`. */
   requireUser: PropelAuthHook
   /** Never rejects: sets `request.user` for a valid token, leaves it null otherwise. */
@@ -90,6 +103,17 @@ export interface PropelAuthGuards {
   requireOrgMemberWithPermission: (permission: string, options?: RequiredOrgOptions) => PropelAuthHook
   /** As `requireOrgMember`, and the user has every one of `permissions` in the org (an empty list passes). */
   requireOrgMemberWithAllPermissions: (permissions: readonly string[], options?: RequiredOrgOptions) => PropelAuthHook
+}
+
+export interface PropelAuthGuards extends PropelAuthTokenGuards {
+  /**
+   * The same guards, taking the access token from `tokenFrom` instead of the
+   * plugin's `tokenFrom` option: a cookie, a WebSocket upgrade, a function of the
+   * request, or several in order. Call it once and keep the result:
+   * `const fromCookie = app.auth.from({ cookie: '__pa_at' })`, then
+   * `onRequest: fromCookie.requireUser`.
+   */
+  from: (tokenFrom: TokenFrom) => PropelAuthTokenGuards
 
   /** Verifies `Authorization` header text outside a route; rejects with the same 401 errors as the guards. */
   validateAccessTokenAndGetUser: (authorizationHeader: string | undefined) => Promise<User>
@@ -103,6 +127,17 @@ export interface PropelAuthGuards {
   validateAccessTokenAndGetUserWithOrgInfoWithExactRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, role: string) => Promise<UserAndOrgMemberInfo>
   validateAccessTokenAndGetUserWithOrgInfoWithPermission: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permission: string) => Promise<UserAndOrgMemberInfo>
   validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permissions: readonly string[]) => Promise<UserAndOrgMemberInfo>
+}
+
+export interface GuardsOptions {
+  /** Where the default guards take the token from (option `tokenFrom`). */
+  tokenFrom: ResolvedTokenFrom
+  /** Logs each refusal; outside a request (`validateAccessTokenAndGetUser…`) on the instance's logger. */
+  logRefusal: RefusalLog
+  /** Seconds of leeway on `exp`, also given to WebSocket connections before they are closed. */
+  clockTolerance: number
+  /** Where the guards put the user and the org (`request.user` and `request.org`, or the names configured). */
+  slots: RequestSlots
 }
 
 const CHALLENGE: Record<RejectionReason, string> = {
@@ -119,6 +154,11 @@ function authenticationError (reason: RejectionReason): AuthenticationError {
     case 'expired': return new ExpiredTokenError()
     default: return new InvalidTokenError()
   }
+}
+
+/** The 401 of a rejection, carrying its challenge. */
+function refusalError (reason: RejectionReason): AuthenticationError & RefusalHeaders {
+  return withHeaders(authenticationError(reason), { 'www-authenticate': CHALLENGE[reason] })
 }
 
 /**
@@ -173,6 +213,14 @@ function checkOrgOptions (factory: string, options: unknown): RequiredOrgOptions
   return { orgId, orgName }
 }
 
+/** The org a refused request asked for, for the refusal log: ids and names are the route's input, not token claims. */
+function describeRequestedOrg (orgId: unknown, orgName: unknown): string {
+  const parts: string[] = []
+  if (typeof orgId === 'string') parts.push(`id ${JSON.stringify(orgId.slice(0, 100))}`)
+  if (typeof orgName === 'string') parts.push(`name ${JSON.stringify(orgName.slice(0, 100))}`)
+  return parts.length > 0 ? parts.join(', ') : 'not named by the request'
+}
+
 function describeOrg (options: RequiredOrgOptions): string {
   if (options.orgId === undefined && options.orgName === undefined) return 'member of the org in `orgId`'
   return 'member of the org the route names'
@@ -183,57 +231,107 @@ function tag (hook: PropelAuthHook, info: GuardInfo): TaggedHook {
   return hook as TaggedHook
 }
 
-/** `slots`: where the guards put the user and the org (`request.user` and `request.org`, or the names configured). */
-export function createGuards (verifier: TokenVerifier, slots: RequestSlots = requestSlots(DEFAULT_REQUEST_DECORATORS)): PropelAuthGuards {
-  /** Verifies the request's token; on failure sets the challenge and returns the 401 error. */
-  function authenticate (request: FastifyRequest, reply: FastifyReply): User | AuthenticationError {
-    const result = verifier.verifyAuthorizationHeader(request.headers.authorization)
-    if (result instanceof Rejection) {
-      reply.header('www-authenticate', CHALLENGE[result.reason])
-      return authenticationError(result.reason)
+export function createGuards (verifier: TokenVerifier, options: GuardsOptions): PropelAuthGuards {
+  const { logRefusal, clockTolerance, slots } = options
+
+  /** The error a refused token is answered with, logged once with its precise reason. */
+  function refuse (result: Rejection | CrossSiteRefusal, requestLog?: FastifyBaseLogger): Error {
+    if (result instanceof CrossSiteRefusal) {
+      const error = new CrossSiteRequestError()
+      logRefusal({ code: error.code, cause: 'cross-site-request' }, result.detail, requestLog)
+      return error
     }
-    slots.setUser(request, result)
-    return result
+    const error = refusalError(result.reason)
+    logRefusal({ code: error.code, cause: result.cause, ...result.facts }, result.detail, requestLog)
+    return error
   }
 
-  const requireUser: PropelAuthHook = function requireUser (request, reply, done) {
-    const user = authenticate(request, reply)
-    if (user instanceof Error) {
-      done(user)
-      return
+  function tokenGuards (reader: TokenReader): PropelAuthTokenGuards {
+    // What the routes' checks need to know of the source (lib/deny-by-default.ts).
+    const carriers: Pick<GuardInfo, 'readsCookies' | 'queryParameters'> = {
+      ...(reader.readsCookies ? { readsCookies: true } : {}),
+      ...(reader.queryParameters.length > 0 ? { queryParameters: reader.queryParameters } : {})
     }
-    done()
-  }
 
-  const optionalUser: PropelAuthHook = function optionalUser (request, _reply, done) {
-    const result = verifier.verifyAuthorizationHeader(request.headers.authorization)
-    slots.setUser(request, result instanceof Rejection ? null : result)
-    done()
-  }
+    /** Verifies the request's token; sets `request.user`, or returns the 401 (or cross-site 403) to fail with. */
+    function authenticate (request: FastifyRequest): User | Error {
+      const result = reader.authenticate(request)
+      // One check on the path of an accepted token: anything but a User is a refusal.
+      if (!(result instanceof User)) return refuse(result, request.log)
+      slots.setUser(request, result)
+      // A WebSocket connection must not outlive the token that opened it.
+      if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
+      return result
+    }
 
-  function orgGuard (factory: string, rawOptions: unknown, requirement: string, check: OrgCheck | undefined): TaggedHook {
-    const options = checkOrgOptions(factory, rawOptions)
-    const { orgId: orgIdOf, orgName: orgNameOf } = options
-    const useParams = orgIdOf === undefined && orgNameOf === undefined
-    const hook: PropelAuthHook = function requireOrgMember (request, reply, done) {
-      const user = authenticate(request, reply)
+    const requireUser: PropelAuthHook = function requireUser (request, _reply, done) {
+      const user = authenticate(request)
       if (user instanceof Error) {
         done(user)
         return
       }
-      const org = useParams
-        ? findOrg(user, (request.params as { orgId?: unknown } | undefined)?.orgId, undefined)
-        : findOrg(user, orgIdOf?.(request), orgNameOf?.(request))
-      const denied = org === undefined ? new NotOrgMemberError() : check?.(org)
-      if (denied !== undefined) {
-        reply.header('www-authenticate', FORBIDDEN_CHALLENGE)
-        done(denied)
-        return
-      }
-      slots.setOrg(request, org as OrgMemberInfo)
       done()
     }
-    return tag(hook, { kind: 'org', requirement: describeOrg(options) + requirement })
+
+    const optionalUser: PropelAuthHook = function optionalUser (request, _reply, done) {
+      const result = reader.authenticate(request)
+      if (!(result instanceof User)) {
+        slots.setUser(request, null)
+      } else {
+        slots.setUser(request, result)
+        if (request.raw.headers.upgrade !== undefined) closeConnectionAtExpiry(request, reader.tokenOf(request), clockTolerance)
+      }
+      done()
+    }
+
+    function orgGuard (factory: string, rawOptions: unknown, requirement: string, check: OrgCheck | undefined): TaggedHook {
+      const orgOptions = checkOrgOptions(factory, rawOptions)
+      const { orgId: orgIdOf, orgName: orgNameOf } = orgOptions
+      const useParams = orgIdOf === undefined && orgNameOf === undefined
+      const hook: PropelAuthHook = function requireOrgMember (request, _reply, done) {
+        const user = authenticate(request)
+        if (user instanceof Error) {
+          done(user)
+          return
+        }
+        const orgId = useParams ? (request.params as { orgId?: unknown } | undefined)?.orgId : orgIdOf?.(request)
+        const orgName = useParams ? undefined : orgNameOf?.(request)
+        const org = findOrg(user, orgId, orgName)
+        const denied = org === undefined ? new NotOrgMemberError() : check?.(org)
+        if (denied !== undefined) {
+          logRefusal({ code: denied.code, cause: org === undefined ? 'not-org-member' : 'org-requirement', userId: user.userId },
+            `${denied.message} (org ${describeRequestedOrg(orgId, orgName)})`, request.log)
+          done(withHeaders(denied, { 'www-authenticate': FORBIDDEN_CHALLENGE }))
+          return
+        }
+        slots.setOrg(request, org as OrgMemberInfo)
+        done()
+      }
+      return tag(hook, { kind: 'org', requirement: describeOrg(orgOptions) + requirement, ...carriers })
+    }
+
+    return {
+      requireUser: tag(requireUser, { kind: 'user', requirement: 'signed-in user', ...carriers }),
+      optionalUser: tag(optionalUser, { kind: 'optional', requirement: 'signed-in user, optional', ...carriers }),
+      requireOrgMember: (orgOptions) => orgGuard('requireOrgMember', orgOptions, '', undefined),
+      requireOrgMemberWithMinimumRole: (role, orgOptions) => {
+        const name = requireNonEmptyString('requireOrgMemberWithMinimumRole', 'role', role)
+        return orgGuard('requireOrgMemberWithMinimumRole', orgOptions, ` with role at least ${name}`, minimumRole(name))
+      },
+      requireOrgMemberWithExactRole: (role, orgOptions) => {
+        const name = requireNonEmptyString('requireOrgMemberWithExactRole', 'role', role)
+        return orgGuard('requireOrgMemberWithExactRole', orgOptions, ` with role exactly ${name}`, exactRole(name))
+      },
+      requireOrgMemberWithPermission: (name, orgOptions) => {
+        const checked = requireNonEmptyString('requireOrgMemberWithPermission', 'permission', name)
+        return orgGuard('requireOrgMemberWithPermission', orgOptions, ` with permission ${checked}`, permission(checked))
+      },
+      requireOrgMemberWithAllPermissions: (names, orgOptions) => {
+        const checked = requireStringList('requireOrgMemberWithAllPermissions', names)
+        const requirement = checked.length === 0 ? '' : ` with permissions ${checked.join(', ')}`
+        return orgGuard('requireOrgMemberWithAllPermissions', orgOptions, requirement, allPermissions(checked))
+      }
+    }
   }
 
   const minimumRole = (role: string): OrgCheck => (org) => org.isAtLeastRole(role) ? undefined : new InsufficientRoleError(role)
@@ -247,39 +345,27 @@ export function createGuards (verifier: TokenVerifier, slots: RequestSlots = req
   // Outside routes: the same verification, as promises that reject with the same errors.
   async function validateUser (authorizationHeader: string | undefined): Promise<User> {
     const result = verifier.verifyAuthorizationHeader(authorizationHeader)
-    if (result instanceof Rejection) throw authenticationError(result.reason)
+    if (result instanceof Rejection) throw refuse(result)
     return result
   }
   async function validateInOrg (header: string | undefined, required: RequiredOrgInfo, check: OrgCheck | undefined): Promise<UserAndOrgMemberInfo> {
     const user = await validateUser(header)
     const orgMemberInfo = findOrg(user, required?.orgId, required?.orgName)
-    if (orgMemberInfo === undefined) throw new NotOrgMemberError()
-    const denied = check?.(orgMemberInfo)
-    if (denied !== undefined) throw denied
-    return { user, orgMemberInfo }
+    const denied = orgMemberInfo === undefined ? new NotOrgMemberError() : check?.(orgMemberInfo)
+    if (denied !== undefined) {
+      logRefusal({ code: denied.code, cause: orgMemberInfo === undefined ? 'not-org-member' : 'org-requirement', userId: user.userId },
+        `${denied.message} (org ${describeRequestedOrg(required?.orgId, required?.orgName)})`)
+      throw withHeaders(denied, { 'www-authenticate': FORBIDDEN_CHALLENGE })
+    }
+    return { user, orgMemberInfo: orgMemberInfo as OrgMemberInfo }
   }
 
+  const from = (tokenFrom: TokenFrom): PropelAuthTokenGuards =>
+    tokenGuards(createTokenReader(resolveTokenFrom('from(tokenFrom)', tokenFrom), verifier))
+
   return {
-    requireUser: tag(requireUser, { kind: 'user', requirement: 'signed-in user' }),
-    optionalUser: tag(optionalUser, { kind: 'optional', requirement: 'signed-in user, optional' }),
-    requireOrgMember: (options) => orgGuard('requireOrgMember', options, '', undefined),
-    requireOrgMemberWithMinimumRole: (role, options) => {
-      const name = requireNonEmptyString('requireOrgMemberWithMinimumRole', 'role', role)
-      return orgGuard('requireOrgMemberWithMinimumRole', options, ` with role at least ${name}`, minimumRole(name))
-    },
-    requireOrgMemberWithExactRole: (role, options) => {
-      const name = requireNonEmptyString('requireOrgMemberWithExactRole', 'role', role)
-      return orgGuard('requireOrgMemberWithExactRole', options, ` with role exactly ${name}`, exactRole(name))
-    },
-    requireOrgMemberWithPermission: (name, options) => {
-      const checked = requireNonEmptyString('requireOrgMemberWithPermission', 'permission', name)
-      return orgGuard('requireOrgMemberWithPermission', options, ` with permission ${checked}`, permission(checked))
-    },
-    requireOrgMemberWithAllPermissions: (names, options) => {
-      const checked = requireStringList('requireOrgMemberWithAllPermissions', names)
-      const requirement = checked.length === 0 ? '' : ` with permissions ${checked.join(', ')}`
-      return orgGuard('requireOrgMemberWithAllPermissions', options, requirement, allPermissions(checked))
-    },
+    ...tokenGuards(createTokenReader(options.tokenFrom, verifier)),
+    from,
     validateAccessTokenAndGetUser: validateUser,
     validateAccessTokenAndGetUserClass: validateUser,
     validateAccessTokenAndGetUserWithOrgInfo: (header, required) => validateInOrg(header, required, undefined),

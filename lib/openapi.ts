@@ -10,10 +10,12 @@ import {
   OpenApiRegistrationOrderError
 } from './errors.js'
 import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
-import { ACCESS_TOKEN_REFUSALS, kGuardInfo, type GuardInfo } from './guards.js'
+import { allOf, outcomeOf } from './composition.js'
+import { ACCESS_TOKEN_REFUSALS, type GuardInfo } from './guards.js'
 import type { ResolvedOptions } from './options.js'
 import { ErrorResponseSchema } from './schemas.js'
-import { recordRouteDeclaredOn, scopeGuards } from './scope.js'
+import { guardsOf, isPublicRoute } from './route-guards.js'
+import { recordRouteDeclaredOn } from './scope.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
 //
@@ -54,6 +56,11 @@ interface Annotation {
   requirement: string
   /** The 401 variants of the enforcing guards, in guard order (empty when none enforces). */
   unauthorized: UnauthorizedVariant[]
+  /**
+   * Security schemes of other strategies (composed with @fastify/auth) named in
+   * `security`: the app defines them, and those whose refusal can come back answer 401 their own way.
+   */
+  foreign?: { schemes: string[], refusing: string[] }
 }
 
 /** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
@@ -72,43 +79,47 @@ const swagger2SecurityDefinition = Object.freeze({
   description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
 })
 
-// --- which routes are guarded ----------------------------------------------------
-
-const ROUTE_HOOKS = ['onRequest', 'preValidation', 'preHandler'] as const
-
-function guardsOf (route: RouteOptions, scope: object): GuardInfo[] {
-  const found: GuardInfo[] = [...scopeGuards(scope)]
-  for (const name of ROUTE_HOOKS) {
-    const hooks = route[name] as unknown
-    for (const hook of Array.isArray(hooks) ? hooks : [hooks]) {
-      const info = typeof hook === 'function' ? (hook as { [kGuardInfo]?: GuardInfo })[kGuardInfo] : undefined
-      if (info !== undefined) found.push(info)
-    }
-  }
-  return found
-}
+// --- what the guards of a route require -------------------------------------------
 
 function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | undefined, schemeName: string): Annotation {
-  const enforced = guards.filter((guard) => guard.kind !== 'optional')
-  const org = enforced.filter((guard) => guard.kind === 'org')
-  let security: SecurityRequirement[] | null = enforced.length > 0
-    ? [{ [schemeName]: [] }]
-    // Anonymous calls are allowed too: the empty requirement says so.
-    : [{}, { [schemeName]: [] }]
-  if (schema?.security !== undefined) security = null
+  // Every guard of a route runs: together they are one AND.
+  const { security: requirements, refusal } = allOf(guards.map(outcomeOf))
+  const foreignSchemes = [...new Set(requirements.flatMap((requirement) => requirement.filter((name): name is string => name !== null)))]
+  const security: SecurityRequirement[] | null = schema?.security !== undefined
+    ? null
+    // An empty requirement says that anonymous calls are allowed too.
+    : requirements.map((requirement) => Object.fromEntries(requirement.map((name) => [name ?? schemeName, []])))
 
-  // An org requirement implies a signed-in user: say only the stronger one.
-  const said = org.length > 0 ? org : enforced
-  const requirement = said.length > 0
-    ? `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
-    : 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
-  const statuses: Annotation['statuses'] = org.length > 0 ? ['401', '403'] : enforced.length > 0 ? ['401'] : []
+  const refusing = refusal?.guards ?? []
+  const statuses: Annotation['statuses'] = refusing.some((guard) => guard.kind === 'org')
+    ? ['401', '403']
+    : refusal !== undefined ? ['401'] : []
   // What some guard declares besides its kind's (the API-key guards' 429 and 502), once each, in order.
-  const extra = new Set(guards.flatMap((guard) => guard.extraStatuses ?? []))
+  const extra = new Set(refusing.flatMap((guard) => guard.extraStatuses ?? []))
   statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
-  const unauthorized = [...new Set(enforced.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
-  return { security, statuses, requirement, unauthorized }
+  const unauthorized = [...new Set(refusing.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
+  const annotation: Annotation = { security, statuses, requirement: requirementOf(guards), unauthorized }
+  if (foreignSchemes.length > 0) annotation.foreign = { schemes: foreignSchemes, refusing: refusal?.foreign ?? [] }
+  return annotation
 }
+
+function requirementOf (guards: GuardInfo[]): string {
+  const composed = guards.some((guard) => guard.composition !== undefined)
+  const enforced = guards.filter((guard) => outcomeOf(guard).refusal !== undefined)
+  if (enforced.length === 0) {
+    return 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
+  }
+  if (composed) {
+    return `Requires ${enforced.map((guard) => guard.composition !== undefined ? guard.requirement : `a ${guard.requirement}`).join(', and ')}. PropelAuth credentials go in \`Authorization: Bearer …\`.`
+  }
+  // An org requirement implies a signed-in user: say only the stronger one.
+  const org = enforced.filter((guard) => guard.kind === 'org')
+  const said = org.length > 0 ? org : enforced
+  return `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
+}
+
+/** Routes that opt out of deny by default: documented as needing no credentials. */
+const PUBLIC_ANNOTATION: Annotation = Object.freeze({ security: [], statuses: [], requirement: '', unauthorized: [] })
 
 // --- the document ------------------------------------------------------------------
 
@@ -122,7 +133,8 @@ interface GuardResponse {
   description: string
   /** The header the guard sets on this answer, if any. */
   header?: { name: string, type: 'string' | 'integer', description: string }
-  example: Record<string, unknown>
+  /** Absent when another strategy's answer is not ours to describe. */
+  example?: Record<string, unknown>
 }
 
 /** The answers whose text does not depend on the guard; 401s are built from `UNAUTHORIZED`. */
@@ -197,7 +209,12 @@ function guardResponse (status: GuardStatus, annotation: Annotation): GuardRespo
   if (status !== '401') return Object.hasOwn(RESPONSES, status) ? RESPONSES[status] : undefined
   // The annotation came through swagger as JSON: keep only variants this version knows.
   const variants = annotation.unauthorized.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant))
-  return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'])
+  const foreign = Array.isArray(annotation.foreign?.refusing) ? annotation.foreign.refusing.map(String) : []
+  if (foreign.length === 0) return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'])
+  const theirs = `the refusal of the ${foreign.map((name) => `\`${name}\``).join(' or ')} strategy, with its own body and headers`
+  if (variants.length === 0) return { description: `Unauthorized: ${theirs}.` }
+  const ours = unauthorizedResponse(variants)
+  return { ...ours, description: `${ours.description} Or ${theirs}.` }
 }
 
 function openApiHeader (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
@@ -209,6 +226,7 @@ function swagger2Header (header: NonNullable<GuardResponse['header']>): Record<s
 }
 
 function openApiResponse ({ description, header, example }: GuardResponse): Record<string, unknown> {
+  if (example === undefined) return { description }
   return {
     description,
     ...(header === undefined ? {} : { headers: { [header.name]: openApiHeader(header) } }),
@@ -217,6 +235,7 @@ function openApiResponse ({ description, header, example }: GuardResponse): Reco
 }
 
 function swagger2Response ({ description, header, example }: GuardResponse): Record<string, unknown> {
+  if (example === undefined) return { description }
   return {
     description,
     ...(header === undefined ? {} : { headers: { [header.name]: swagger2Header(header) } }),
@@ -238,8 +257,10 @@ function isAnnotation (value: unknown): value is Annotation {
 function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
   if (annotation.security !== null) {
     operation.security = annotation.security.map((requirement) => ({ ...requirement }))
+    // Other strategies' schemes are the app's to define; ours is added when missing.
+    const foreign = new Set(Array.isArray(annotation.foreign?.schemes) ? annotation.foreign.schemes : [])
     for (const requirement of annotation.security) {
-      for (const name of Object.keys(requirement)) schemes.add(name)
+      for (const name of Object.keys(requirement)) if (!foreign.has(name)) schemes.add(name)
     }
   }
   const responses: Json = isObject(operation.responses) ? operation.responses : {}
@@ -261,6 +282,7 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
     }
   }
   operation.responses = responses
+  if (annotation.requirement === '') return
   operation.description = typeof operation.description === 'string' && operation.description !== ''
     ? `${operation.description}\n\n${annotation.requirement}`
     : annotation.requirement
@@ -398,14 +420,18 @@ export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions
     // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
     if (schema?.hide === true) return
     const guards = guardsOf(route, this)
-    if (guards.length === 0) return
+    const isPublic = guards.length === 0 && isPublicRoute(route, this)
+    if (guards.length === 0 && !isPublic) return
     if (swaggerOf(this) === undefined) {
-      undocumented.push({ scope: this, method: String(route.method), url: route.url })
+      if (!isPublic) undocumented.push({ scope: this, method: String(route.method), url: route.url })
       return
     }
     ensureWrapped(this)
     // A new object: schemas are often shared between routes (and with the HEAD twin).
-    route.schema = { ...schema, [ANNOTATION_KEY]: annotationFor(guards, schema, options.securitySchemeName) } as RouteOptions['schema']
+    const annotation = isPublic
+      ? { ...PUBLIC_ANNOTATION, security: schema?.security !== undefined ? null : [] }
+      : annotationFor(guards, schema, options.securitySchemeName)
+    route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
   })
 
   if (!options.enabled) return

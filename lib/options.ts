@@ -1,6 +1,10 @@
 import type { DecoratorNameOptions } from './decorator-names.js'
 import { InvalidOptionError } from './errors.js'
 import { readVerifierKey } from './verifier-key.js'
+// Where tokens come from, deny by default, log levels: validated in their own modules.
+import { resolveDenyByDefault, type DenyByDefaultOption, type ResolvedDenyByDefault } from './deny-by-default.js'
+import { checkLogLevel, DEFAULT_REFUSAL_LOG_LEVEL, type LogLevel } from './refusals.js'
+import { resolveTokenFrom, type ResolvedTokenFrom, type TokenFrom } from './token-sources.js'
 
 export const DEFAULT_API_BASE_URL = 'https://propelauth-api.com'
 export const DEFAULT_CACHE_MAX = 1000
@@ -63,6 +67,21 @@ export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   keyRefreshCooldown?: number
   /** Security scheme and route annotation for @fastify/swagger; `false` turns annotation off. */
   openapi?: boolean | OpenApiOptions
+
+  // --- where tokens come from, deny by default, log levels --------------------------
+  /**
+   * Where the access-token guards take the token from: `'authorization'` (the
+   * default), `{ cookie }` (with @fastify/cookie), `{ subprotocol }` or `{ query }`
+   * (WebSocket upgrades), a function of the request, or several tried in order.
+   * `app.auth.from(…)` makes guards with another source. The API-key guards and
+   * `validateAccessTokenAndGetUser…` always read the `Authorization` header.
+   */
+  tokenFrom?: TokenFrom
+  /** Guard every route with a guard unless it opts out: `true` (requireUser), or `{ guard, hook, publicPaths }`. */
+  denyByDefault?: boolean | DenyByDefaultOption
+  /** Levels of the plugin's logs: each refusal (default `debug`), the routes no guard protects at `ready` (default `info` with `denyByDefault`, else `debug`). */
+  logLevels?: { refusals?: LogLevel, unprotectedRoutes?: LogLevel }
+  // -------------------------------------------------------------------------------------
 }
 
 /** Options after validation, with every default filled in. */
@@ -86,11 +105,19 @@ export interface ResolvedOptions {
   retries: number
   keyRefreshCooldown: number
   openapi: { enabled: boolean, securitySchemeName: string }
+
+  // --- where tokens come from, deny by default, log levels --------------------------
+  tokenFrom: ResolvedTokenFrom
+  denyByDefault: ResolvedDenyByDefault | undefined
+  logLevels: { refusals: LogLevel, unprotectedRoutes: LogLevel }
+  // -------------------------------------------------------------------------------------
 }
 
 const KNOWN_OPTIONS = new Set([
   'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'requestDecorators', 'clockTolerance',
-  'cache', 'apiKeyCache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
+  'cache', 'apiKeyCache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi',
+  // where tokens come from, deny by default, log levels
+  'tokenFrom', 'denyByDefault', 'logLevels'
 ])
 
 function invalid (message: string): never {
@@ -224,6 +251,32 @@ function resolveRequestDecorators (value: unknown, secret: string | undefined): 
   return { user: user as string, org: org as string }
 }
 
+// --- where tokens come from, deny by default, log levels ----------------------------
+
+function resolveLogLevels (value: unknown, denyByDefault: boolean): ResolvedOptions['logLevels'] {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    invalid(`option \`logLevels\` must be { refusals, unprotectedRoutes } (got ${describe(value)})`)
+  }
+  const levels = (value ?? {}) as Record<string, unknown>
+  onlyKnownKeys('logLevels', levels, ['refusals', 'unprotectedRoutes'])
+  return {
+    refusals: checkLogLevel('logLevels.refusals', levels.refusals, DEFAULT_REFUSAL_LOG_LEVEL),
+    // Without deny by default every route is listed: no news worth `info`.
+    unprotectedRoutes: checkLogLevel('logLevels.unprotectedRoutes', levels.unprotectedRoutes, denyByDefault ? 'info' : 'debug')
+  }
+}
+
+function resolveAppShapeOptions (opts: Record<string, unknown>): Pick<ResolvedOptions, 'tokenFrom' | 'denyByDefault' | 'logLevels'> {
+  const denyByDefault = resolveDenyByDefault(opts.denyByDefault)
+  return {
+    tokenFrom: resolveTokenFrom('option `tokenFrom`', opts.tokenFrom ?? 'authorization'),
+    denyByDefault,
+    logLevels: resolveLogLevels(opts.logLevels, denyByDefault !== undefined)
+  }
+}
+
+// -------------------------------------------------------------------------------------
+
 /** Validates the options given to `register` and fills in defaults; throws FST_PROPELAUTH_INVALID_OPTION. */
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -303,6 +356,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     timeout: wholeNumberInRange('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', 1, MAX_TIMEOUT_MS),
     retries: wholeNumberInRange('retries', opts.retries, DEFAULT_RETRIES, 'attempts', 0, MAX_RETRIES),
     keyRefreshCooldown: nonNegativeNumber('keyRefreshCooldown', opts.keyRefreshCooldown, DEFAULT_KEY_REFRESH_COOLDOWN_S, 'seconds'),
-    openapi: resolveOpenApi(opts.openapi, secret)
+    openapi: resolveOpenApi(opts.openapi, secret),
+    ...resolveAppShapeOptions(opts)
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { FORBIDDEN_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
-import { MissingTokenError, NotOrgMemberError } from './errors.js'
+import { MissingTokenError, NotOrgMemberError, withHeaders } from './errors.js'
 import type { RequestDecoratorNames } from './options.js'
 import type { OrgMemberInfo, User } from './user.js'
 
@@ -50,15 +50,10 @@ export interface PropelAuthAccessors {
   org: (request: FastifyRequest) => OrgMemberInfo
 }
 
-/** The error with the challenge Fastify's error handler puts in `WWW-Authenticate` (it sends an error's `headers`). */
-function withChallenge<E extends Error> (error: E, challenge: string): E & { headers: Record<string, string> } {
-  return Object.assign(error, { headers: { 'www-authenticate': challenge } })
-}
-
 export function createAccessors (slots: RequestSlots): PropelAuthAccessors {
   function user (request: FastifyRequest): User {
     const found = slots.user(request)
-    if (found === null) throw withChallenge(new MissingTokenError(), NO_CREDENTIALS_CHALLENGE)
+    if (found === null) throw withHeaders(new MissingTokenError(), { 'www-authenticate': NO_CREDENTIALS_CHALLENGE })
     return found
   }
   return {
@@ -67,7 +62,7 @@ export function createAccessors (slots: RequestSlots): PropelAuthAccessors {
       const found = slots.org(request)
       if (found !== null) return found
       user(request)
-      throw withChallenge(new NotOrgMemberError(), FORBIDDEN_CHALLENGE)
+      throw withHeaders(new NotOrgMemberError(), { 'www-authenticate': FORBIDDEN_CHALLENGE })
     }
   }
 }

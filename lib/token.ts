@@ -3,26 +3,51 @@ import { isAscii, isUtf8 } from 'node:buffer'
 import { decodeCanonical, decodeCanonicalInto, decodedLength } from './base64url.js'
 import { hasDuplicateMembers } from './json-duplicates.js'
 import { TokenCache } from './token-cache.js'
-import { userFromClaims, type User } from './user.js'
+import { ClaimsShapeError, userFromClaims, type User } from './user.js'
 
 /** Why a request carries no acceptable user. Each maps to one 401 error in guards.ts. */
 export type RejectionReason = 'missing' | 'malformed-header' | 'invalid' | 'expired'
 
-export class Rejection {
-  constructor (readonly reason: RejectionReason) {}
+/**
+ * What the refusal log (lib/refusals.ts) may say about a refused token besides
+ * its reason: only what is no secret. The issuer is public; `userId` is given
+ * only once the signature has proved it.
+ */
+export interface RejectionFacts {
+  expectedIssuer?: string
+  issuer?: string
+  userId?: string
+  /** Seconds since `exp` (expired) or until `nbf` (not yet valid). */
+  seconds?: number
 }
 
-// Shared instances: a rejection carries no per-request data, so none is allocated.
-const MISSING = Object.freeze(new Rejection('missing'))
-const MALFORMED_HEADER = Object.freeze(new Rejection('malformed-header'))
-const INVALID = Object.freeze(new Rejection('invalid'))
-const EXPIRED = Object.freeze(new Rejection('expired'))
+export class Rejection {
+  constructor (
+    readonly reason: RejectionReason,
+    /** Stable name of the precise cause, e.g. `wrong-issuer`, for log queries. */
+    readonly cause: string,
+    /** One sentence saying what was wrong, for the refusal log; never the token. */
+    readonly detail: string,
+    readonly facts?: Readonly<RejectionFacts>
+  ) {}
+}
 
 /**
  * Longest token looked at. Node's default header limit (16 KiB) stops longer
  * ones at the door already; this bounds the work when a token arrives another way.
  */
 export const MAX_TOKEN_LENGTH = 64 * 1024
+
+// Shared instances where a rejection carries no per-request fact: none is allocated.
+const MISSING = Object.freeze(new Rejection('missing', 'no-token', 'no Authorization header, or another scheme than Bearer'))
+const NOT_A_STRING = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header is not one string (sent more than once?)'))
+const NO_TOKEN_AFTER_BEARER = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header is "Bearer" with no token after one space'))
+const SPACES = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header has extra spaces or several tokens; expected "Bearer <token>"'))
+const TOO_LONG = Object.freeze(new Rejection('invalid', 'malformed-token', `the token is empty or longer than ${MAX_TOKEN_LENGTH} characters`))
+const NOT_THREE_SEGMENTS = Object.freeze(new Rejection('invalid', 'malformed-token', 'the token is not three dot-separated segments (header.payload.signature)'))
+const BAD_SIGNATURE_ENCODING = Object.freeze(new Rejection('invalid', 'malformed-token', 'the signature segment (third) is not canonical base64url'))
+const BAD_PAYLOAD_ENCODING = Object.freeze(new Rejection('invalid', 'malformed-token', 'the payload segment (second) is not canonical base64url'))
+const BAD_PAYLOAD = Object.freeze(new Rejection('invalid', 'malformed-token', 'the payload (second segment) is not a JSON object in UTF-8 without duplicate members'))
 
 /**
  * Header parameters that change how a JWS must be processed. We implement none
@@ -50,16 +75,32 @@ function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
   return value as Record<string, unknown>
 }
 
-/** The JOSE header checks: JSON object, `alg` exactly RS256, no parameter we do not implement. */
-function isAcceptableHeader (segment: string): boolean {
+/** Short, quoted text of a value from a token, for the refusal log: never long, always escaped. */
+export function quoted (value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text)
+}
+
+/**
+ * The JOSE header checks: JSON object, `alg` exactly RS256, no parameter we do
+ * not implement. Returns what is wrong, or undefined for an acceptable header.
+ */
+function headerProblem (segment: string): string | undefined {
   const bytes = decodeCanonical(segment)
-  if (bytes === undefined) return false
+  if (bytes === undefined) return 'the header segment (first) is not canonical base64url'
   const header = parseJsonObject(bytes)
-  if (header === undefined || header.alg !== 'RS256') return false
+  if (header === undefined) return 'the header (first segment) is not a JSON object in UTF-8 without duplicate members'
+  if (header.alg !== 'RS256') return `the header's alg is ${header.alg === undefined ? 'missing' : quoted(header.alg)}; PropelAuth signs with RS256 only`
   for (const name of UNSUPPORTED_HEADER_PARAMETERS) {
-    if (Object.hasOwn(header, name)) return false
+    if (Object.hasOwn(header, name)) return `the header carries "${name}", which changes how a token is processed and is not supported`
   }
-  return true
+  return undefined
+}
+
+/** The issuer a payload claims, read for the refusal log only (it is public, and shown as the token's claim). */
+function claimedIssuer (payload: Buffer): string | undefined {
+  const claims = parseJsonObject(payload)
+  return typeof claims?.iss === 'string' ? claims.iss : undefined
 }
 
 function isNumber (value: unknown): value is number {
@@ -101,7 +142,7 @@ export class TokenVerifier {
   readonly #cache: TokenCache | undefined
   readonly #now: () => number
   /**
-   * The last header segment that passed `isAcceptableHeader`. PropelAuth puts the
+   * The last header segment `headerProblem` found acceptable. PropelAuth puts the
    * same header in every token, so the checks run once per distinct header text;
    * the verdict depends on nothing but that text, so reusing it is exact.
    */
@@ -131,20 +172,31 @@ export class TokenVerifier {
    * PropelAuth's libraries do) and verifies the token.
    */
   verifyAuthorizationHeader (header: unknown): User | Rejection {
-    if (header === undefined || header === null || header === '') return MISSING
-    if (typeof header !== 'string') return MALFORMED_HEADER
+    const token = this.readAuthorizationHeader(header)
+    return typeof token === 'string' ? this.verifyToken(token) : token ?? MISSING
+  }
+
+  /**
+   * The token of an `Authorization: Bearer <token>` header; undefined when the
+   * header is absent or of another scheme (Basic …, or a bare token: no bearer
+   * credentials presented), a rejection when it is a malformed Bearer header.
+   */
+  readAuthorizationHeader (header: unknown): string | Rejection | undefined {
+    if (header === undefined || header === null || header === '') return undefined
+    if (typeof header !== 'string') return NOT_A_STRING
     const space = header.indexOf(' ')
     if (space !== 6 || header.slice(0, 6).toLowerCase() !== 'bearer') {
-      // Another scheme (Basic …), or a bare token: no bearer credentials presented.
-      return header.length >= 6 && header.slice(0, 6).toLowerCase() === 'bearer' ? MALFORMED_HEADER : MISSING
+      if (header.length >= 6 && header.slice(0, 6).toLowerCase() === 'bearer') return header.length === 6 ? NO_TOKEN_AFTER_BEARER : SPACES
+      return undefined
     }
     const token = header.slice(7)
-    if (token === '' || token.includes(' ')) return MALFORMED_HEADER
-    return this.verifyToken(token)
+    if (token === '') return NO_TOKEN_AFTER_BEARER
+    if (token.includes(' ')) return SPACES
+    return token
   }
 
   verifyToken (token: string): User | Rejection {
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return INVALID
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return TOO_LONG
     const now = this.#now()
     const cache = this.#cache
     let cacheKey: string | undefined
@@ -156,17 +208,19 @@ export class TokenVerifier {
 
     const firstDot = token.indexOf('.')
     const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1)
-    if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) return INVALID
+    if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) return NOT_THREE_SEGMENTS
 
     const headerSegment = token.slice(0, firstDot)
     if (headerSegment !== this.#acceptedHeader) {
-      if (!isAcceptableHeader(headerSegment)) return INVALID
+      const problem = headerProblem(headerSegment)
+      if (problem !== undefined) return new Rejection('invalid', 'malformed-token', problem)
       this.#acceptedHeader = headerSegment
     }
 
     const signatureLength = decodeCanonicalInto(this.#signatureScratch, token.slice(secondDot + 1))
     const payloadLength = decodeCanonicalInto(this.#payloadScratch, token.slice(firstDot + 1, secondDot))
-    if (signatureLength <= 0 || payloadLength < 0) return INVALID
+    if (signatureLength <= 0) return BAD_SIGNATURE_ENCODING
+    if (payloadLength < 0) return BAD_PAYLOAD_ENCODING
     const payloadBytes = this.#payloadScratch.subarray(0, payloadLength)
 
     // RSASSA-PKCS1-v1_5 with SHA-256 (the key is RSA, checked at import). The signing
@@ -183,31 +237,73 @@ export class TokenVerifier {
     }
     if (!signatureMatches) {
       this.#options.onSignatureMismatch?.()
-      return INVALID
+      return this.#signatureMismatch(payloadBytes)
     }
 
     const claims = parseJsonObject(payloadBytes)
-    if (claims === undefined) return INVALID
+    if (claims === undefined) return BAD_PAYLOAD
 
     const { issuer, clockTolerance } = this.#options
-    if (claims.iss !== issuer) return INVALID
+    if (claims.iss !== issuer) return this.#wrongIssuer(claims)
     const nowSeconds = Math.floor(now / 1000)
     const { exp, nbf, iat } = claims
-    if (!isNumber(exp)) return INVALID
-    if (nbf !== undefined && (!isNumber(nbf) || nbf > nowSeconds + clockTolerance)) return INVALID
-    if (iat !== undefined && !isNumber(iat)) return INVALID
+    if (!isNumber(exp)) return this.#invalidClaims(claims, 'the token has no numeric exp claim')
+    if (nbf !== undefined && (!isNumber(nbf) || nbf > nowSeconds + clockTolerance)) {
+      if (!isNumber(nbf)) return this.#invalidClaims(claims, 'the nbf claim is not a number')
+      return new Rejection('invalid', 'not-yet-valid', `the token is not valid before nbf, ${nbf - nowSeconds} s from now (clockTolerance ${clockTolerance} s): check this server's clock`,
+        { userId: userIdOf(claims), seconds: nbf - nowSeconds })
+    }
+    if (iat !== undefined && !isNumber(iat)) return this.#invalidClaims(claims, 'the iat claim is not a number')
     // Same rule as jose (PropelAuth's Node library): expired once exp <= now - tolerance.
-    if (exp <= nowSeconds - clockTolerance) return EXPIRED
+    if (exp <= nowSeconds - clockTolerance) {
+      return new Rejection('expired', 'expired', `the token expired ${nowSeconds - exp} s ago (clockTolerance ${clockTolerance} s)`,
+        { userId: userIdOf(claims), seconds: nowSeconds - exp })
+    }
 
     let user: User
     try {
       user = userFromClaims(claims)
-    } catch {
-      // ClaimsShapeError: claims PropelAuth would not sign. Nothing else is expected,
-      // but a request must never turn into a 500 because of what a token holds.
-      return INVALID
+    } catch (error) {
+      // ClaimsShapeError: claims PropelAuth would not sign (its message names the
+      // claim, never a value). Nothing else is expected, but a request must never
+      // turn into a 500 because of what a token holds.
+      const what = error instanceof ClaimsShapeError ? error.message : 'its claims could not be read'
+      return this.#invalidClaims(claims, `the claims do not have PropelAuth's shape: ${what}`)
     }
     if (cache !== undefined) cache.set(cacheKey as string, user, (exp + clockTolerance) * 1000)
     return user
   }
+
+  // The refusals below are built only when a token fails: the path of a valid token allocates none.
+
+  #signatureMismatch (payload: Buffer): Rejection {
+    // The claims are not proved, so only the issuer is read, and said to be the token's claim:
+    // a token of another PropelAuth project or environment is the usual case.
+    const claimed = claimedIssuer(payload)
+    const hint = claimed === undefined
+      ? ''
+      : claimed === this.#options.issuer
+        ? ' (its iss is the expected issuer: a tampered token, or a key rotated since it was loaded?)'
+        : ` (its unverified iss is ${quoted(claimed)}: a token of another PropelAuth project or environment?)`
+    return new Rejection('invalid', 'signature-mismatch', `the signature does not match the verification key${hint}`,
+      claimed === undefined ? undefined : { expectedIssuer: this.#options.issuer, issuer: claimed.slice(0, 200) })
+  }
+
+  #wrongIssuer (claims: Record<string, unknown>): Rejection {
+    const { issuer } = this.#options
+    const received = typeof claims.iss === 'string' ? claims.iss.slice(0, 200) : undefined
+    return new Rejection('invalid', 'wrong-issuer',
+      `the token's issuer ${received === undefined ? 'is missing' : `is ${quoted(received)}`}, expected ${quoted(issuer)}: check the authUrl option (scheme, host and port) or tokenVerificationMetadata.issuer`,
+      { expectedIssuer: issuer, issuer: received, userId: userIdOf(claims) })
+  }
+
+  #invalidClaims (claims: Record<string, unknown>, detail: string): Rejection {
+    return new Rejection('invalid', 'invalid-claims', detail, { userId: userIdOf(claims) })
+  }
+}
+
+/** `user_id` of signed claims, for the refusal log: a short string or nothing. */
+function userIdOf (claims: Record<string, unknown>): string | undefined {
+  const id = claims.user_id
+  return typeof id === 'string' && id.length <= 200 ? id : undefined
 }

@@ -11,6 +11,10 @@ export const MIN_MODULUS_BITS = 2048
  * the key fetch, so both refuse the same keys with the same words.
  */
 export function readVerifierKey (pem: unknown): KeyObject | string {
+  // A PEM kept in an environment variable often has its line breaks written as
+  // the two characters `\n`. A backslash never occurs in a PEM (base64 has
+  // none), so every such pair is a line break that lost its way: restore it.
+  if (typeof pem === 'string' && pem.includes('\\')) pem = pem.replace(/\\r\\n|\\n|\\r/g, '\n')
   if (typeof pem !== 'string' || !pem.includes('-----BEGIN PUBLIC KEY-----')) {
     const hint = typeof pem === 'string' && pem.includes('-----BEGIN RSA PUBLIC KEY-----')
       ? ' It is a PKCS#1 "RSA PUBLIC KEY"; convert it with `openssl rsa -RSAPublicKey_in -pubout`.'
@@ -21,7 +25,8 @@ export function readVerifierKey (pem: unknown): KeyObject | string {
   try {
     key = createPublicKey({ key: pem, format: 'pem' })
   } catch {
-    return 'is not a readable PEM public key'
+    const hint = pem.includes('\\') ? '. It contains backslashes: line breaks must be real ones, or the two characters \\n, nothing else' : ''
+    return `is not a readable PEM public key${hint}`
   }
   if (key.asymmetricKeyType !== 'rsa') {
     return `is a ${key.asymmetricKeyType ?? 'non-RSA'} key; PropelAuth signs with RSA (RS256)`

@@ -6,6 +6,7 @@ import { Transport } from '../lib/api/transport.js'
 import { DEFAULT_CACHE_MAX, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, resolveOptions } from '../lib/options.js'
 import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 import { metadata, startFakeBackend } from './helpers/fake-backend.js'
+import { readyError } from './helpers/ready-error.js'
 
 // A recognisable key: no error message may ever contain it.
 const API_KEY = 'pa_test_5f1d0c9e7b3a4e2d9c8b7a6f5e4d3c2b'
@@ -14,20 +15,6 @@ const { publicKeyPem } = await createTestKeyPair()
 const pkcs1Pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'pkcs1', format: 'pem' }).toString()
 const shortRsaPem = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
 const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
-
-/** Registers the plugin with raw (possibly ill-typed) options and returns what `ready()` rejects with. */
-async function readyError (options: unknown): Promise<Error & { code?: string, statusCode?: number }> {
-  const app = Fastify()
-  app.register(propelAuth, options as FastifyPropelAuthOptions)
-  try {
-    await app.ready()
-  } catch (error) {
-    return error as Error & { code?: string }
-  } finally {
-    await app.close().catch(() => {})
-  }
-  throw new Error('ready() resolved, but the options were expected to be refused')
-}
 
 // Valid options the bad ones are built from. `apiBaseUrl` points at a closed port,
 // so a bad option that were wrongly accepted would fail on the network, not pass.

@@ -1,12 +1,14 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import {
   ApiKeyRateLimitedError,
   ApiKeyValidationUnavailableError,
   InvalidApiKeyError,
-  MissingCredentialsError
+  MissingCredentialsError,
+  withHeaders
 } from '../errors.js'
 import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../challenges.js'
 import { kGuardInfo, type GuardInfo, type PropelAuthHook } from '../guards.js'
+import type { RefusalLog } from '../refusals.js'
 import type { RequestSlots } from '../request-decorators.js'
 import { OrgMemberInfo, User } from '../user.js'
 import { ApiKeyCache } from './api-key-cache.js'
@@ -54,6 +56,8 @@ export interface ApiKeyGuardsOptions {
   /** The access-token guard `requireUserOrApiKey` hands JWTs to. */
   requireUser: PropelAuthHook
   cache: { max: number, ttl: number }
+  /** Logs each refusal with its code and reason (never the key). */
+  logRefusal: RefusalLog
   /** Where the user and the org go (`request.user` and `request.org`, or the names configured). */
   slots: RequestSlots
 }
@@ -160,25 +164,32 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
     return pending
   }
 
+  const { logRefusal } = options
+
+  /** The error a refusal fails with, its headers inside (a guard sets nothing on the reply), logged once. */
+  function refuse (log: FastifyBaseLogger, error: Error & { code: string }, headers: Record<string, string>, cause: string, detail: string): Error {
+    logRefusal({ code: error.code, cause }, detail, log)
+    return Object.keys(headers).length === 0 ? error : withHeaders(error, headers)
+  }
+
   /** Turns a failed validation into the guard's answer; never echoes the key. */
-  function refusal (error: unknown, reply: FastifyReply): Error {
+  function refusal (error: unknown, log: FastifyBaseLogger): Error {
     if (error instanceof ApiKeyValidateException || (error as BackendError)?.backendStatus === 404) {
-      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
-      return new InvalidApiKeyError()
+      return refuse(log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'invalid-api-key', 'PropelAuth says the API key is invalid, expired or archived')
     }
     if (error instanceof ApiKeyValidateRateLimitedException || error instanceof RateLimitedException) {
       const wait = error.waitSeconds
-      if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) reply.header('retry-after', String(Math.ceil(wait)))
-      return new ApiKeyRateLimitedError()
+      const headers: Record<string, string> = typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? { 'retry-after': String(Math.ceil(wait)) } : {}
+      return refuse(log, new ApiKeyRateLimitedError(), headers, 'api-key-rate-limited', 'PropelAuth rate-limits attempts with this API key')
     }
     // PropelAuth unreachable, 5xx, or our integration key refused: the client's key may be fine.
-    return new ApiKeyValidationUnavailableError({ cause: error })
+    // The transport's errors say what failed (never with a key); validateApiKey rejects with nothing else.
+    return refuse(log, new ApiKeyValidationUnavailableError({ cause: error }), {}, 'api-key-validation-unavailable', `the API key could not be checked: ${(error as Error).message}`)
   }
 
-  function admitKey (apiKey: string, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+  function admitKey (apiKey: string, request: FastifyRequest, done: (error?: Error) => void): void {
     if (apiKey.length > MAX_API_KEY_LENGTH) {
-      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
-      done(new InvalidApiKeyError())
+      done(refuse(request.log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'invalid-api-key', `the API key is longer than ${MAX_API_KEY_LENGTH} characters, so not one of PropelAuth's`))
       return
     }
     lookUp(apiKey).then((verdict) => {
@@ -186,29 +197,26 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
       options.slots.setOrg(request, verdict.org)
       validations.set(request, verdict.validation)
       done()
-    }, (error: unknown) => done(refusal(error, reply)))
+    }, (error: unknown) => done(refusal(error, request.log)))
   }
 
-  const requireApiKey: PropelAuthHook = function requireApiKey (request, reply, done) {
+  const requireApiKey: PropelAuthHook = function requireApiKey (request, _reply, done) {
     const apiKey = bearerOf(request.headers.authorization)
     if (apiKey === undefined) {
-      reply.header('www-authenticate', NO_CREDENTIALS_CHALLENGE)
-      done(new MissingCredentialsError('API key'))
+      done(refuse(request.log, new MissingCredentialsError('API key'), { 'www-authenticate': NO_CREDENTIALS_CHALLENGE }, 'no-credentials', 'no Authorization: Bearer header'))
       return
     }
     if (apiKey === null) {
-      reply.header('www-authenticate', INVALID_API_KEY_CHALLENGE)
-      done(new InvalidApiKeyError())
+      done(refuse(request.log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'malformed-authorization-header', 'the Authorization header is "Bearer" with no key, extra spaces or several values'))
       return
     }
-    admitKey(apiKey, request, reply, done)
+    admitKey(apiKey, request, done)
   }
 
   const requireUserOrApiKey: PropelAuthHook = function requireUserOrApiKey (request, reply, done) {
     const credential = bearerOf(request.headers.authorization)
     if (credential === undefined) {
-      reply.header('www-authenticate', NO_CREDENTIALS_CHALLENGE)
-      done(new MissingCredentialsError('access token or API key'))
+      done(refuse(request.log, new MissingCredentialsError('access token or API key'), { 'www-authenticate': NO_CREDENTIALS_CHALLENGE }, 'no-credentials', 'no Authorization: Bearer header'))
       return
     }
     // JWTs are verified locally and never sent to PropelAuth as API keys.
@@ -216,7 +224,7 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
       options.requireUser(request, reply, done)
       return
     }
-    admitKey(credential, request, reply, done)
+    admitKey(credential, request, done)
   }
 
   return {

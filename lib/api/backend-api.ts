@@ -1,4 +1,5 @@
 import type { PropelAuthHook } from '../guards.js'
+import type { RefusalLog } from '../refusals.js'
 import type { RequestSlots } from '../request-decorators.js'
 import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
@@ -11,6 +12,7 @@ export interface BackendApiOptions {
   /** The access-token guard, for `requireUserOrApiKey`. */
   requireUser: PropelAuthHook
   apiKeyCache: { max: number, ttl: number }
+  logRefusal: RefusalLog
   slots: RequestSlots
 }
 
@@ -19,6 +21,7 @@ export function createBackendApi (transport: Transport, options: BackendApiOptio
     validateApiKey: (apiKeyToken) => api.validateApiKey(apiKeyToken),
     requireUser: options.requireUser,
     cache: options.apiKeyCache,
+    logRefusal: options.logRefusal,
     slots: options.slots
   })
   // A key updated or archived through the API must not stay admitted from the cache.
