@@ -27,6 +27,7 @@ function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOption
 const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async function fastifyPropelAuth (fastify, rawOptions) {
   const options = resolveOptions(rawOptions)
   assertDecoratorsFree(fastify, options)
+  for (const warning of options.warnings) fastify.log.warn(warning)
 
   const transport = new Transport({
     apiBaseUrl: options.apiBaseUrl,
@@ -65,7 +66,12 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   const decorator: PropelAuthDecorator = {
     ...guards,
     // PropelAuth's backend API, and the end-user API key guards built on it.
-    ...createBackendApi(transport, { requireUser: guards.requireUser, apiKeyCache: options.apiKeyCache }),
+    ...createBackendApi(transport, {
+      requireUser: guards.requireUser,
+      apiKeyCache: options.apiKeyCache,
+      apiKeyValidation: options.apiKeyValidation,
+      timeout: options.timeout
+    }),
     protect
   }
   fastify.decorate(options.decorator, decorator)
