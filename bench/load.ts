@@ -29,7 +29,8 @@ interface Served {
 interface MemorySample { heapUsed: number, rss: number }
 
 async function serve (): Promise<void> {
-  const { startStandIn, createTestAuth } = await import('../lib/testing/index.js')
+  const { startStandIn } = await import('fastify-propelauth-standin')
+  const { createTestAuth } = await import('../lib/testing/index.js')
   const { buildApp } = await import('../example/app.js')
   const standIn = await startStandIn()
   const app = await buildApp(standIn.pluginOptions, { logger: false })

@@ -2,7 +2,7 @@
 // PROPELAUTH_API_KEY set it uses your real PropelAuth project; without them it
 // starts the PropelAuth stand-in with seeded users and prints curl lines with
 // fresh tokens, so you can see 200, 401 and 403 at once, with no account.
-import { startStandIn, type StandIn } from '../lib/testing/index.js'
+import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { buildApp } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)

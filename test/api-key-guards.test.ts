@@ -3,9 +3,9 @@ import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { ApiKeyCache } from '../lib/api/api-key-cache.js'
+import { startStandIn } from 'fastify-propelauth-standin'
 import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
 import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
-import { harness } from './helpers/standin.js'
 
 const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
 const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
@@ -276,11 +276,14 @@ test('apiKeyCache is checked at registration', async (t) => {
 })
 
 test('against the stand-in: a key made with app.auth.createApiKey opens the route until it is archived', async (t) => {
-  const { standIn } = await harness(t)
+  const standIn = await startStandIn()
   const app = Fastify()
   await app.register(propelAuth, { ...standIn.pluginOptions, retries: 0 })
   app.get('/me', { onRequest: app.auth.requireApiKey }, async (request) => ({ email: request.user?.email ?? null }))
-  t.teardown(() => app.close())
+  t.teardown(async () => {
+    await app.close()
+    await standIn.close()
+  })
   const { users } = await app.auth.fetchUsersByQuery({ pageSize: 1 })
   const { apiKeyId, apiKeyToken } = await app.auth.createApiKey({ userId: users[0].userId })
   const allowed = await app.inject({ url: '/me', headers: bearer(apiKeyToken) })

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { buildApp } from '../example/app.js'
 import { DEV_LOGIN_SCHEME } from '../example/dev-login.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 
 // The example's routes that call PropelAuth's backend API through the plugin,
 // against the stand-in, as `npm start` runs them.

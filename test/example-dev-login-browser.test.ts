@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { buildApp } from '../example/app.js'
 import { DEV_LOGIN_SCHEME } from '../example/dev-login.js'
 import { chromiumSkip, openBrowserPage, tryOperation } from './helpers/browser.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 
 // The example's /docs in development, in a real headless Chromium (Debian's
 // `chromium` package, never a download): a newcomer signs in as a seeded user

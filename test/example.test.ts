@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../example/app.js'
-import { startStandIn } from '../lib/testing/index.js'
+import { startStandIn } from 'fastify-propelauth-standin'
 
 // The example of `npm start`: its routes answer 200/401/403 as PropelAuth's
 // guides say, and `npm start` really starts and prints curl lines that work.

@@ -6,7 +6,8 @@ import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
-import { createTestAuth, createTestKeyPair, startStandIn } from '../lib/testing/index.js'
+import { startStandIn } from 'fastify-propelauth-standin'
+import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 import { hang, json, metadata, raw, startFakeBackend, type Answer } from './helpers/fake-backend.js'
 
 // A recognisable key: no error message and no log line may ever contain it.

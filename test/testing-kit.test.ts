@@ -3,7 +3,8 @@ import { createPublicKey } from 'node:crypto'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth from '../index.js'
-import { createTestAuth, createTestKeyPair, DEFAULT_SEED, startStandIn, type StandIn } from '../lib/testing/index.js'
+import { DEFAULT_SEED, startStandIn, type StandIn } from 'fastify-propelauth-standin'
+import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 
 // fastify-propelauth/testing, as users of the package use it: minted tokens and
 // the stand-in are checked by the plugin's real verifier, never by themselves.

@@ -13,7 +13,8 @@ import propelAuth, {
   type User,
   type UserAndOrgMemberInfo
 } from '../index.js'
-import { createTestAuth, startStandIn, type MintAccessTokenOptions, type StandIn, type TestAuth } from '../lib/testing/index.js'
+import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
+import { createTestAuth, type MintAccessTokenOptions, type TestAuth } from '../lib/testing/index.js'
 
 describe('module augmentation', () => {
   test('app.auth, request.user and request.org are typed without casts', () => {

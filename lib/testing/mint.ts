@@ -70,6 +70,7 @@ export interface RoleModel {
   rolePermissions: Readonly<Record<string, readonly string[]>>
 }
 
+/** The url-safe org name PropelAuth derives from an org name: lower-cased, spaces as dashes. */
 export function urlSafeName (name: string): string {
   return name.toLowerCase().replaceAll(' ', '-')
 }

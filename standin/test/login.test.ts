@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
-import propelAuth from '../index.js'
-import { claimsOf, harness, readResponse, SEEDED } from './helpers/standin.js'
+import propelAuth from 'fastify-propelauth'
+import { claimsOf, harness, readResponse, SEEDED } from './helpers/harness.js'
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',

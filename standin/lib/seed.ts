@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { checkSeed } from './standin/seed-schema.js'
+import { checkSeed } from './seed-schema.js'
 
 /**
  * The data a stand-in starts with: roles, users, orgs and the rest of a

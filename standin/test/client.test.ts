@@ -18,9 +18,9 @@ import propelAuth, {
   UpdateOrgException,
   UserNotFoundException,
   type PropelAuthApi
-} from '../index.js'
-import { createManualClock, type StandIn, type StandInOptions } from '../lib/testing/index.js'
-import { harness, SEEDED } from './helpers/standin.js'
+} from 'fastify-propelauth'
+import { createManualClock, type StandIn, type StandInOptions } from '../index.js'
+import { harness, SEEDED } from './helpers/harness.js'
 
 /** The client's functions, and the ones the tests below ran. */
 const allFunctions = Object.entries(createPropelAuthClient({ authUrl: 'https://auth.example.test', apiKey: 'unused' }))

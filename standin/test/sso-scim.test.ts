@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { harness, SEEDED } from './helpers/standin.js'
+import { harness, SEEDED } from './helpers/harness.js'
 
 const ORG = '/api/backend/v1/org'
 const SAML = {

@@ -4,7 +4,7 @@
 // PropelAuth with no account.
 import { parseArgs } from 'node:util'
 import { startStandIn, type StandIn } from './index.js'
-import type { StandInCall } from './hooks.js'
+import type { StandInCall } from './lib/hooks.js'
 
 const DEFAULT_PORT = 4000
 

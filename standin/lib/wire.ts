@@ -1,4 +1,4 @@
-import { urlSafeName } from '../mint.js'
+import { urlSafeName } from 'fastify-propelauth/testing'
 import type { StoredApiKey, StoredInvite, StoredOrg, StoredUser } from './records.js'
 import type { StandInState } from './state.js'
 

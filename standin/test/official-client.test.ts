@@ -18,8 +18,8 @@ import {
   ReengagementReportInterval,
   UserNotFoundException
 } from '@propelauth/node'
-import { createManualClock, type StandInOptions } from '../lib/testing/index.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import { createManualClock, type StandInOptions } from '../index.js'
+import { harness, SEEDED } from './helpers/harness.js'
 
 type Auth = ReturnType<typeof initBaseAuth>
 

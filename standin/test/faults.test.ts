@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
-import propelAuth from '../index.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import propelAuth from 'fastify-propelauth'
+import { harness, SEEDED } from './helpers/harness.js'
 
 const ME = `/api/backend/v1/user/${SEEDED.owner}`
 

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { createManualClock } from '../lib/testing/index.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import { createManualClock } from '../index.js'
+import { harness, SEEDED } from './helpers/harness.js'
 
 const STEP_UP = '/api/backend/v1/mfa/step-up'
 const totp = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { createManualClock } from '../lib/testing/index.js'
-import { claimsOf, harness, SEEDED } from './helpers/standin.js'
+import { createManualClock } from '../index.js'
+import { claimsOf, harness, SEEDED } from './helpers/harness.js'
 
 const USER = '/api/backend/v1/user'
 const USER_METADATA_KEYS = ['can_create_orgs', 'created_at', 'email', 'email_confirmed', 'enabled', 'first_name', 'has_password', 'last_active_at', 'last_name', 'locked', 'mfa_enabled', 'properties', 'user_id']

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
 import Fastify from 'fastify'
-import propelAuth from '../index.js'
-import { createManualClock, loadSeed, startStandIn, type Seed } from '../lib/testing/index.js'
-import { claimsOf, harness, readResponse, SEEDED, sharedKeyPair } from './helpers/standin.js'
+import propelAuth from 'fastify-propelauth'
+import { createManualClock, loadSeed, startStandIn, type Seed } from '../index.js'
+import { claimsOf, harness, readResponse, SEEDED, sharedKeyPair } from './helpers/harness.js'
 
 test('every call needs the API key: 401 without it or with another, and the key is never echoed', async (t) => {
   const { standIn } = await harness(t)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
 
-const CLI = new URL('../lib/testing/standin/cli.ts', import.meta.url).pathname
+const CLI = new URL('../cli.ts', import.meta.url).pathname
 
 interface Run {
   child: ChildProcess

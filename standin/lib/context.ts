@@ -1,4 +1,4 @@
-import type { MintAccessTokenOptions } from '../mint.js'
+import type { MintAccessTokenOptions } from 'fastify-propelauth/testing'
 import type { StandInState } from './state.js'
 
 /** Parts of PropelAuth that a project can have switched off; each can be changed while the stand-in runs. */

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { createManualClock, type Seed } from '../lib/testing/index.js'
-import { harness, SEEDED } from './helpers/standin.js'
+import { createManualClock, type Seed } from '../index.js'
+import { harness, SEEDED } from './helpers/harness.js'
 
 const NOW = Date.UTC(2031, 2, 31, 12)
 const DAY = 86_400

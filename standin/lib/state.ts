@@ -1,6 +1,6 @@
-import type { OrgMemberInfoClaims } from '../../claims.js'
-import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from '../mint.js'
-import type { Seed, SeedDate } from '../seed.js'
+import type { OrgMemberInfoClaims } from 'fastify-propelauth'
+import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from 'fastify-propelauth/testing'
+import type { Seed, SeedDate } from './seed.js'
 import { seconds, type Clock } from './clock.js'
 import { createIdSource, stableFraction, stableHexId, stableId, type IdSource } from './ids.js'
 import type {

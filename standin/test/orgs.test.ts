@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import type { Seed } from '../lib/testing/index.js'
-import { claimsOf, harness, SEEDED } from './helpers/standin.js'
+import type { Seed } from '../index.js'
+import { claimsOf, harness, SEEDED } from './helpers/harness.js'
 
 const ORG = '/api/backend/v1/org'
 

@@ -1,6 +1,7 @@
-// Shared by the test/standin-*.test.ts files: start a stand-in for one test
+// Shared by the stand-in's tests (and the example's): start a stand-in for one test
 // and call it with raw fetch, as PropelAuth's Node library does (same headers).
-import { createTestKeyPair, startStandIn, type StandIn, type StandInOptions, type TestKeyPair } from '../../lib/testing/index.js'
+import { createTestKeyPair, type TestKeyPair } from 'fastify-propelauth/testing'
+import { startStandIn, type StandIn, type StandInOptions } from '../../index.js'
 
 let keyPair: Promise<TestKeyPair> | undefined
 
