@@ -9,25 +9,11 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth, { ApiKeyValidateException, type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, type Handler } from './helpers/fault-server.js'
+import { MEMBER, ORG, ORG_ID, USER, USER_ID } from './helpers/api-key-answers.js'
 
-const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
-const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
 // Realistic lengths: both are far above the 16 characters from which a key is looked for in text.
 const INTEGRATION_KEY = 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f'
 const API_KEY = '9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b'
-const USER = { user_id: USER_ID, email: 'ada@example.com', first_name: 'Ada', metadata: { plan: 'pro' }, properties: { team: 'core' } }
-const MEMBER = {
-  org_id: ORG_ID,
-  org_name: 'Acme Inc',
-  url_safe_org_name: 'acme-inc',
-  org_metadata: { tier: 'gold' },
-  user_role: 'Admin',
-  inherited_user_roles_plus_current_role: ['Admin', 'Member'],
-  user_permissions: ['read'],
-  org_role_structure: 'single_role_in_hierarchy',
-  additional_roles: []
-}
-const ORG = { org_id: ORG_ID, org_name: 'Acme Inc', is_saml_configured: false, metadata: { tier: 'gold' } }
 const testAuth = await createTestAuth()
 
 interface Setup {

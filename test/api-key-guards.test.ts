@@ -6,39 +6,10 @@ import { ApiKeyCache } from '../lib/api/api-key-cache.js'
 import { startStandIn } from 'fastify-propelauth-standin'
 import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
 import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
+import { MEMBER, ORG, ORG_ID, USER, USER_ID } from './helpers/api-key-answers.js'
 
-const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
-const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
 const API_KEY = 'a1b2c3d4'.repeat(8)
 const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
-
-const USER = {
-  user_id: USER_ID,
-  email: 'ada@example.com',
-  email_confirmed: true,
-  has_password: true,
-  first_name: 'Ada',
-  locked: false,
-  enabled: true,
-  mfa_enabled: false,
-  can_create_orgs: true,
-  created_at: 1700000000,
-  last_active_at: 1700000500,
-  metadata: { plan_code: 'pro' },
-  properties: { team: 'core' }
-}
-const MEMBER = {
-  org_id: ORG_ID,
-  org_name: 'Acme Inc',
-  url_safe_org_name: 'acme-inc',
-  org_metadata: {},
-  user_role: 'Admin',
-  inherited_user_roles_plus_current_role: ['Admin', 'Member'],
-  user_permissions: ['read'],
-  org_role_structure: 'single_role_in_hierarchy',
-  additional_roles: []
-}
-const ORG = { org_id: ORG_ID, org_name: 'Acme Inc', is_saml_configured: false, metadata: { tier: 'gold' } }
 
 // One key pair for the file: generating RSA keys is the slow part of a setup.
 const sharedTestAuth = createTestAuth()
@@ -85,7 +56,7 @@ test('requireApiKey admits a personal key: request.user is the key\'s user, requ
   const response = await app.inject({ url: '/key', headers: bearer(API_KEY) })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.match(body.user, { userId: USER_ID, email: 'ada@example.com', firstName: 'Ada', metadata: { plan_code: 'pro' }, properties: { team: 'core' }, loginMethod: { loginMethod: 'unknown' } })
+  t.match(body.user, { userId: USER_ID, email: 'ada@example.com', firstName: 'Ada', metadata: USER.metadata, properties: { teamSize: 3 }, loginMethod: { loginMethod: 'unknown' } })
   t.equal(body.org, null)
   t.same(body.metadata, { scope: 'read' }, 'getApiKeyValidation gives the key\'s metadata')
   t.equal(validations(), 1)

@@ -227,22 +227,16 @@ for (const scenario of scenarios) {
       assertErrorResponse(t, key.responses['429'], 429, 'Retry-After')
       assertErrorResponse(t, key.responses['502'], 502, null)
       assertErrorResponse(t, key.responses['503'], 503, 'Retry-After')
-      t.same(key.responses['503'].content['application/json'].example, {
-        statusCode: 503,
-        code: 'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY',
-        error: 'Service Unavailable',
-        message: 'Too many API keys are being validated right now; retry later'
-      }, `${path}: 503 example is the real error`)
-      t.match(key.responses['503'].description, 'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY')
       t.same(key.responses['429'].headers['Retry-After'].schema, { type: 'integer' })
-      t.same(key.responses['429'].content['application/json'].example, {
-        statusCode: 429,
-        code: 'FST_PROPELAUTH_API_KEY_RATE_LIMITED',
-        error: 'Too Many Requests',
-        message: 'Too many attempts with this API key; retry later'
-      }, `${path}: 429 example is the real error`)
+      const examples: Array<[string, string, string, string]> = [
+        ['429', 'FST_PROPELAUTH_API_KEY_RATE_LIMITED', 'Too Many Requests', 'Too many attempts with this API key; retry later'],
+        ['503', 'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY', 'Service Unavailable', 'Too many API keys are being validated right now; retry later']
+      ]
+      for (const [status, code, error, message] of examples) {
+        t.same(key.responses[status].content['application/json'].example, { statusCode: Number(status), code, error, message }, `${path}: ${status} example is the real error`)
+        t.match(key.responses[status].description, code)
+      }
       t.equal(key.responses['502'].content['application/json'].example.code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
-      t.match(key.responses['429'].description, 'FST_PROPELAUTH_API_KEY_RATE_LIMITED')
       t.match(key.responses['502'].description, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
     }
     t.match(operation(doc, '/key').description, /Requires a valid end-user API key/)
