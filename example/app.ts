@@ -2,10 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { apiRoutes } from './api-routes.js'
 import { apiDocs } from './docs.js'
+import { frontend } from './frontend.js'
 
 export interface ExampleOptions {
   /** Development only: the stand-in's `/login`, offered on /docs as a password login (see example/dev-login.ts). */
   devLoginUrl?: string
+  /** Serve the frontend page (PropelAuth's browser client) at `/`. Default true. */
+  frontend?: boolean
 }
 
 /**
@@ -44,6 +47,9 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
 
   // Routes that use PropelAuth's backend API through the plugin (example/api-routes.ts).
   await app.register(apiRoutes)
+
+  // The frontend half: a page at / that signs in with PropelAuth's browser client and calls the routes above.
+  if (example.frontend !== false) await app.register(frontend, { authUrl: auth.authUrl })
 
   return app
 }

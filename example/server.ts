@@ -31,9 +31,14 @@ await app.listen({ port, host })
 const address = app.server.address()
 const boundPort = typeof address === 'object' && address !== null ? address.port : port
 const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`
+// The page must be on the same site as the auth URL (http://localhost:<port> with the stand-in), or
+// the browser would not send the session cookie with the client's calls: 127.0.0.1 and localhost
+// are two different sites.
+const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host)
+const pageUrl = loopback ? `http://localhost:${boundPort}/` : `${base}/`
 
 if (standIn === undefined) {
-  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nAPI docs (Swagger UI): ${base}/docs\n`)
+  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nFrontend page (PropelAuth's browser client): ${pageUrl}\nAPI docs (Swagger UI): ${base}/docs\n`)
 } else {
   const acme = [...standIn.state.orgs.values()][0]
   const line = (label: string, token: string, path: string): string =>
@@ -50,6 +55,10 @@ if (standIn === undefined) {
     '',
     `Example app on ${base}, with a local PropelAuth stand-in at ${standIn.apiBaseUrl} (no account needed).`,
     'Set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY to use your real PropelAuth project instead.',
+    '',
+    `Frontend page: ${pageUrl} — click Sign in, sign in on the stand-in's login page as one of the users`,
+    `below (password: password; owner@ and admin@ are asked for an MFA code: ${standIn.mfaCode}), and come back`,
+    'to see what /api/whoami and the org routes answer for that user.',
     '',
     `API docs (Swagger UI): ${base}/docs — click Authorize and sign in under standInLogin as one of the users below`,
     '(password: password), or paste one of the tokens below under propelauth.',

@@ -5,14 +5,17 @@
 import { parseArgs } from 'node:util'
 import { startStandIn, type StandIn } from './index.js'
 import type { StandInCall } from './lib/hooks.js'
+import { checkAllowedOrigins } from './lib/auth-url/origins.js'
 
 const DEFAULT_PORT = 4000
 
 const HELP = `Usage: fastify-propelauth-standin [options]
 
-A PropelAuth-compatible backend in memory: token verification metadata, the
-whole backend API (users, orgs, invites, API keys, SAML, step-up MFA…) and a
-development password login (POST /login).
+A local PropelAuth in memory: token verification metadata, the whole backend
+API (users, orgs, invites, API keys, SAML, step-up MFA…), the auth URL that
+PropelAuth's browser client signs in at (login, sign-up and account pages,
+sessions, /api/v1/refresh_token), and a development password login
+(POST /login).
 
 Options:
   --port <number>     Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -21,6 +24,9 @@ Options:
                       demo seed: owner@acme.test, admin@acme.test,
                       member@acme.test, outsider@example.test, password "password")
   --api-key <key>     The backend API key clients must send (default: a random one)
+  --allowed-origin <origin>
+                      A web origin, besides localhost, 127.0.0.1 and [::1] on any
+                      port, whose pages may use the auth URL (repeatable)
   --quiet             Do not log each call
   -h, --help          Show this help
 
@@ -36,6 +42,7 @@ interface CliOptions {
   host: string
   seed?: string
   apiKey?: string
+  allowedOrigins: string[]
   quiet: boolean
 }
 
@@ -50,6 +57,7 @@ function parseCli (argv: string[]): CliOptions | undefined {
         host: { type: 'string' },
         seed: { type: 'string' },
         'api-key': { type: 'string' },
+        'allowed-origin': { type: 'string', multiple: true },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       },
@@ -64,7 +72,13 @@ function parseCli (argv: string[]): CliOptions | undefined {
   const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${values.port ?? ''}`)
   if (values['api-key'] !== undefined && values['api-key'].trim() === '') throw new UsageError('--api-key must not be empty')
-  return { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], quiet: values.quiet === true }
+  let allowedOrigins: string[]
+  try {
+    allowedOrigins = checkAllowedOrigins(values['allowed-origin'] ?? [], () => '--allowed-origin')
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  return { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], allowedOrigins, quiet: values.quiet === true }
 }
 
 function formatCall (call: StandInCall): string {
@@ -88,8 +102,12 @@ function banner (standIn: StandIn): string {
     'Register fastify-propelauth with:',
     `  { authUrl: '${standIn.authUrl}', apiKey: '${standIn.apiKey}', apiBaseUrl: '${standIn.apiBaseUrl}' }`,
     '',
+    'Point PropelAuth\'s browser client at the auth URL:',
+    `  createClient({ authUrl: '${standIn.authUrl}' })   // sign-in page: ${standIn.authUrl}/login`,
+    '',
     `${plural(users.length, 'user')}, ${plural(standIn.state.orgs.size, 'org')}. Development login: POST ${standIn.apiBaseUrl}/login`,
     '  (form fields username=<email>, password=<password>)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
+    `MFA code for users enrolled in MFA: ${standIn.mfaCode}`,
     '',
     'Press Ctrl+C to stop.',
     ''
@@ -108,6 +126,7 @@ async function runCli (argv: string[], out: (line: string) => void = console.log
     host: options.host,
     seed: options.seed,
     apiKey: options.apiKey,
+    allowedOrigins: options.allowedOrigins,
     onCall: options.quiet ? undefined : (call) => out(formatCall(call))
   })
   out(banner(standIn))

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { accessTokenClaims, createTestKeyPair, signClaims, type MintAccessTokenOptions, type TestKeyPair } from 'fastify-propelauth/testing'
 import { DEFAULT_SEED, loadSeed, type Seed } from './lib/seed.js'
@@ -25,6 +26,11 @@ import { stepUpMfaRoutes } from './lib/routes/step-up-mfa.js'
 import { userAccountRoutes } from './lib/routes/user-accounts.js'
 import { userQueryRoutes } from './lib/routes/user-queries.js'
 import { StandInState } from './lib/state.js'
+import { checkAllowedOrigins, OriginPolicy } from './lib/auth-url/origins.js'
+import { createTestSession, type CreateSessionOptions, type StandInSession } from './lib/auth-url/test-sessions.js'
+import { accountPageRoutes } from './lib/routes/auth-url/account-pages.js'
+import { loginPageRoutes } from './lib/routes/auth-url/login-pages.js'
+import { sessionApiRoutes } from './lib/routes/auth-url/session-api.js'
 
 export type { StandInFeatures } from './lib/context.js'
 export type { StandInFault } from './lib/faults.js'
@@ -35,6 +41,8 @@ export type { RateLimiter } from './lib/rate-limits.js'
 export type { StandInState } from './lib/state.js'
 export { createManualClock, type ManualClock, type Clock } from './lib/clock.js'
 export { LOGIN_TOKEN_MINUTES } from './lib/routes/login.js'
+export { SESSION_LIFETIME_SECONDS } from './lib/auth-url/sessions.js'
+export type { StandInSession, StandInSessionCookie, CreateSessionOptions } from './lib/auth-url/test-sessions.js'
 export {
   DEFAULT_SEED,
   loadSeed,
@@ -51,6 +59,13 @@ export {
 
 /** The code step-up MFA challenges accept unless `mfaCode` says otherwise. */
 export const DEFAULT_MFA_CODE = '123456'
+
+/**
+ * Default lifetime of the access tokens browsers get from the auth URL.
+ * PropelAuth's browser client refreshes any token within 10 minutes of its
+ * expiry on every use, so a token must live well beyond that to be reused.
+ */
+export const DEFAULT_FRONTEND_TOKEN_MINUTES = 30
 
 export interface StandInOptions {
   /** Port on loopback; 0 (default) picks a free one. */
@@ -73,8 +88,16 @@ export interface StandInOptions {
   idSeed?: string | number
   /** Parts of PropelAuth switched off, e.g. `{ orgs: false }` for a project without B2B (426). */
   features?: Partial<StandInFeatures>
-  /** The code step-up MFA (TOTP and SMS) accepts. Default `'123456'`. */
+  /** The code step-up MFA (TOTP and SMS) and the login page's MFA step accept. Default `'123456'`. */
   mfaCode?: string
+  /**
+   * Web origins, besides any on localhost, 127.0.0.1 or [::1], whose pages may
+   * use the auth URL from a browser (credentialed CORS) and be returned to
+   * after the hosted pages (`rt`), e.g. `['https://app.example.test']`.
+   */
+  allowedOrigins?: string[]
+  /** Lifetime in minutes of the access tokens browsers get from `GET /api/v1/refresh_token`. Default 30. */
+  frontendTokenMinutes?: number
   /** Rate limits to enforce (429), e.g. `[{ path: '/api/backend/v1/end_user_api_keys/validate', max: 5 }]`. */
   rateLimits?: StandInRateLimit[]
   /** Faults injected from the start; add more with `standIn.faults.add`. */
@@ -103,8 +126,14 @@ export interface StandIn {
   rateLimits: RateLimiter
   /** The calls answered so far (method, url, status), latest last; at most 1000 are kept. */
   calls: StandInCall[]
-  /** The code step-up MFA challenges accept. */
+  /** The code step-up MFA challenges and the login page's MFA step accept. */
   mfaCode: string
+  /**
+   * Signs a stored user (by id or email) in as the login page would and gives
+   * the session cookie, for end-to-end tests that should not drive the form:
+   * `await browserContext.addCookies([standIn.createSession('member@acme.test').cookie])`.
+   */
+  createSession: (userIdOrEmail: string, options?: CreateSessionOptions) => StandInSession
   /** A token for a stored user (by id or email), as `createAccessToken` would return it. */
   createAccessToken: (userIdOrEmail: string, options?: { durationInMinutes?: number, activeOrgId?: string }) => Promise<string>
   /** Signs any claims with the stand-in's key, for tokens the state does not describe. */
@@ -121,14 +150,27 @@ function urlHost (host: string): string {
   return host.includes(':') ? `[${host}]` : host
 }
 
+function checkFrontendTokenMinutes (minutes: unknown): number {
+  if (minutes === undefined) return DEFAULT_FRONTEND_TOKEN_MINUTES
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) {
+    throw new TypeError(`stand-in option frontendTokenMinutes must be a number of minutes > 0 (default ${DEFAULT_FRONTEND_TOKEN_MINUTES}), not ${String(minutes)}`)
+  }
+  return minutes
+}
+
 /**
- * Starts a PropelAuth-compatible backend on loopback: the token verification
- * metadata and the whole backend API (users, orgs, invites, magic links,
- * access tokens, end-user API keys, SAML/OIDC, step-up MFA, SCIM, reports),
- * backed by in-memory state, checking the API key and `X-Propelauth-url` as
- * PropelAuth does, plus a development password login (`POST /login`).
+ * Starts a PropelAuth-compatible project on loopback, backed by in-memory
+ * state: the token verification metadata and the whole backend API (users,
+ * orgs, invites, magic links, access tokens, end-user API keys, SAML/OIDC,
+ * step-up MFA, SCIM, reports), checking the API key and `X-Propelauth-url` as
+ * PropelAuth does; and the auth URL that PropelAuth's browser client talks
+ * to (hosted login, sign-up, account and org pages, session cookies, the
+ * refresh and logout endpoints, with CORS for the project's origins). Plus a
+ * development password login for Swagger UI (`POST /login`).
  */
 export async function startStandIn (options: StandInOptions = {}): Promise<StandIn> {
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins)
+  const frontendTokenSeconds = Math.round(checkFrontendTokenMinutes(options.frontendTokenMinutes) * 60)
   const host = options.host ?? '127.0.0.1'
   const apiKey = options.apiKey ?? `standin_${randomBytes(16).toString('hex')}`
   const seed = await loadSeed(options.seed ?? DEFAULT_SEED)
@@ -144,6 +186,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
 
   // The auth URL depends on the port, known only after listen: routes read it late.
   let authUrl = options.authUrl === undefined ? '' : new URL(options.authUrl).origin
+  let apiBaseUrl = ''
   const mint = async (mintOptions: MintAccessTokenOptions): Promise<string> =>
     await signClaims(accessTokenClaims(mintOptions, authUrl, state.roles, seconds(now())), keyPair.privateKey)
   const context: StandInContext = {
@@ -152,12 +195,16 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     mint,
     features,
     mfaCode: options.mfaCode ?? DEFAULT_MFA_CODE,
-    get authUrl () { return authUrl }
+    get authUrl () { return authUrl },
+    // The stand-in's own pages post to it and return to it, whichever of its two addresses a browser used.
+    origins: new OriginPolicy(allowedOrigins, () => [authUrl, apiBaseUrl]),
+    frontendTokenSeconds
   }
 
   // close() ends every connection at once: a test double must not keep a test
   // waiting on clients' spare keep-alive sockets or on an injected delay.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true })
+  await app.register(fastifyCookie)
   installParsers(app)
   installGate(app, {
     apiKey,
@@ -181,6 +228,9 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   stepUpMfaRoutes(app, context)
   employeeRoutes(app, context)
   insightRoutes(app, context)
+  sessionApiRoutes(app, context)
+  loginPageRoutes(app, context)
+  accountPageRoutes(app, context)
   // Everything about organizations answers 426 while the project has them switched off.
   await app.register(async (orgScope) => {
     orgScope.addHook('onRequest', async (_request, reply) => {
@@ -199,7 +249,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   if (authUrl === '') authUrl = `http://localhost:${port}`
-  const apiBaseUrl = `http://${urlHost(host)}:${port}`
+  apiBaseUrl = `http://${urlHost(host)}:${port}`
 
   return {
     authUrl,
@@ -222,6 +272,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
       })
     },
     mintAccessToken: async (mintOptions = {}) => await mint(mintOptions),
+    createSession: (userIdOrEmail, sessionOptions) => createTestSession(state, authUrl, userIdOrEmail, sessionOptions),
     reset: () => {
       state.ids = createIdSource(options.idSeed)
       state.load(seed)

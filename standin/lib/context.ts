@@ -1,5 +1,6 @@
 import type { MintAccessTokenOptions } from 'fastify-propelauth/testing'
 import type { StandInState } from './state.js'
+import type { OriginPolicy } from './auth-url/origins.js'
 
 /** Parts of PropelAuth that a project can have switched off; each can be changed while the stand-in runs. */
 export interface StandInFeatures {
@@ -22,4 +23,8 @@ export interface StandInContext {
   mfaCode: string
   /** The project's auth URL (the token issuer); known once the stand-in listens. */
   readonly authUrl: string
+  /** The web origins allowed to use the auth URL from a browser (CORS) and to be returned to (`rt`). */
+  origins: OriginPolicy
+  /** Lifetime of the access tokens the auth URL's refresh endpoint gives browsers. */
+  frontendTokenSeconds: number
 }

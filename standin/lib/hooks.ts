@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { faultBody, type FaultController } from './faults.js'
 import type { RateLimiter } from './rate-limits.js'
+import { isAuthUrlPath } from './auth-url/paths.js'
 
 /** One call the stand-in answered, for logs and assertions. No header or body is kept. */
 export interface StandInCall {
@@ -18,9 +19,13 @@ export interface StandInCall {
 /** Calls kept in `standIn.calls`; older ones are dropped. */
 export const MAX_RECORDED_CALLS = 1000
 
-/** Routes that take no API key: the development login (and its CORS preflight) and magic links. */
+/**
+ * Routes that take no API key: what browsers use (the auth URL's pages,
+ * session endpoints and their CORS preflights, the development login) and
+ * magic links.
+ */
 export function isPublicRoute (path: string): boolean {
-  return path === '/login' || path === '/magic_link'
+  return path === '/login' || path === '/magic_link' || isAuthUrlPath(path)
 }
 
 export function pathOf (url: string): string {

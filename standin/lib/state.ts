@@ -1,8 +1,9 @@
-import type { OrgMemberInfoClaims } from 'fastify-propelauth'
+import type { LoginMethodClaims, OrgMemberInfoClaims } from 'fastify-propelauth'
 import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from 'fastify-propelauth/testing'
 import type { Seed, SeedDate } from './seed.js'
 import { seconds, type Clock } from './clock.js'
 import { createIdSource, stableFraction, stableHexId, stableId, type IdSource } from './ids.js'
+import { SESSION_LIFETIME_SECONDS, SessionStore, type Session } from './auth-url/sessions.js'
 import type {
   RoleMapping,
   RoleStructure,
@@ -59,6 +60,8 @@ export class StandInState {
   readonly smsChallenges = new Map<string, SmsChallenge>()
   /** Emails PropelAuth would have sent (confirmations, invitations, magic links), oldest first. */
   readonly outbox: SentEmail[] = []
+  /** Signed-in browsers (the auth URL's session cookies) and sign-ins waiting for an MFA code. */
+  readonly sessions = new SessionStore()
 
   readonly now: Clock
   /** Where new ids and secrets come from (seedable, see `idSeed`). */
@@ -86,6 +89,7 @@ export class StandInState {
     this.stepUpGrants.clear()
     this.smsChallenges.clear()
     this.outbox.length = 0
+    this.sessions.clear()
     this.roleMappings.clear()
 
     const now = this.nowSeconds()
@@ -356,8 +360,35 @@ export class StandInState {
     for (const key of this.apiKeys.values()) {
       if (key.userId === userId) key.archived = true
     }
+    this.sessions.endAllOf(userId)
     this.users.delete(userId)
     return true
+  }
+
+  /** Signs `user` in from a browser: a new session, and the secret its cookie carries. */
+  startSession (user: StoredUser, loginMethod: LoginMethodClaims): { secret: string, session: Session } {
+    const now = this.nowSeconds()
+    const secret = this.ids.hex(32)
+    const session: Session = { userId: user.userId, loginMethod, createdAt: now, expiresAt: now + SESSION_LIFETIME_SECONDS }
+    this.sessions.start(secret, session)
+    user.lastActiveAt = now
+    return { secret, session }
+  }
+
+  /**
+   * The live session of a cookie's secret and its user. A user who was
+   * deleted, disabled or locked since has no session any more: it ends here,
+   * whichever way the change was made (the API or the state itself).
+   */
+  sessionUser (secret: string): { session: Session, user: StoredUser } | undefined {
+    const session = this.sessions.find(secret, this.nowSeconds())
+    if (session === undefined) return undefined
+    const user = this.users.get(session.userId)
+    if (user === undefined || !user.enabled || user.locked) {
+      this.sessions.endAllOf(session.userId)
+      return undefined
+    }
+    return { session, user }
   }
 
   deleteOrg (orgId: string): boolean {

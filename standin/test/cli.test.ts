@@ -41,7 +41,7 @@ test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call,
   const seed = join(dir, 'seed.json')
   await writeFile(seed, JSON.stringify({ users: [{ email: 'cli@example.test', password: 'hunter22' }] }))
 
-  const cli = run(['--port', '0', '--seed', seed, '--api-key', 'cli-test-key'])
+  const cli = run(['--port', '0', '--seed', seed, '--api-key', 'cli-test-key', '--allowed-origin', 'https://app.example.test'])
   t.teardown(() => { if (cli.child.exitCode === null) cli.child.kill('SIGKILL') })
   const banner = await cli.waitFor('Press Ctrl+C to stop.')
   const apiBaseUrl = /API base URL: +(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]
@@ -49,6 +49,9 @@ test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call,
   t.match(banner, /API key: +cli-test-key/)
   t.match(banner, /1 user, 0 orgs\. Development login: POST http:\/\/127\.0\.0\.1:\d+\/login/)
   t.match(banner, /for cli@example\.test/)
+  const authUrl = /createClient\(\{ authUrl: '(http:\/\/localhost:\d+)' \}\) +\/\/ sign-in page: http:\/\/localhost:\d+\/login/.exec(banner)![1]
+  const preflight = await fetch(`${authUrl}/api/v1/refresh_token`, { method: 'OPTIONS', headers: { origin: 'https://app.example.test', 'access-control-request-method': 'GET' } })
+  t.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.test', '--allowed-origin is allowed')
 
   const login = await fetch(`${apiBaseUrl}/login`, { method: 'POST', body: new URLSearchParams({ username: 'cli@example.test', password: 'hunter22' }) })
   t.equal(login.status, 200)
@@ -67,7 +70,8 @@ test('--help prints the usage and exits 0; a bad flag or seed exits non-zero wit
   const help = run(['--help'])
   const badPort = run(['--port', 'eighty'])
   const badSeed = run(['--port', '0', '--seed', '/nonexistent/seed.json'])
-  const [[helpCode], [badPortCode], [badSeedCode]] = await Promise.all([help, badPort, badSeed].map(async ({ child }) => await once(child, 'exit')))
+  const badOrigin = run(['--port', '0', '--allowed-origin', 'https://app.example.test/path'])
+  const [[helpCode], [badPortCode], [badSeedCode], [badOriginCode]] = await Promise.all([help, badPort, badSeed, badOrigin].map(async ({ child }) => await once(child, 'exit')))
 
   t.equal(helpCode, 0)
   t.match(help.output(), /Usage: fastify-propelauth-standin \[options\][\s\S]*--seed <file\.json>/)
@@ -75,4 +79,6 @@ test('--help prints the usage and exits 0; a bad flag or seed exits non-zero wit
   t.match(badPort.output(), /--port must be a whole number from 0 to 65535, not eighty\nRun with --help for usage\./)
   t.equal(badSeedCode, 1)
   t.match(badSeed.output(), /cannot read \/nonexistent\/seed\.json: ENOENT/)
+  t.equal(badOriginCode, 2)
+  t.match(badOrigin.output(), /--allowed-origin must be an origin as browsers send it, "https:\/\/app.example.test", not "https:\/\/app.example.test\/path"/)
 })

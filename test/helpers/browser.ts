@@ -21,14 +21,19 @@ export function chromiumSkip (what: string): false | string {
     : `no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run the browser test of ${what}`
 }
 
-/** A page in a fresh headless Chromium profile, closed and removed at the test's end. */
-export async function openBrowserPage (t: Teardown): Promise<Page> {
+/**
+ * A page in a fresh headless Chromium profile, closed and removed at the
+ * test's end. `extraArgs` adds command-line switches, e.g.
+ * `--host-resolver-rules=MAP app.test 127.0.0.1` to reach a loopback server
+ * under a name that is not loopback.
+ */
+export async function openBrowserPage (t: Teardown, extraArgs: readonly string[] = []): Promise<Page> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'fastify-propelauth-chromium-'))
   t.teardown(() => rm(userDataDir, { recursive: true, force: true }))
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     timeout: 30_000
   })
   t.teardown(() => browser.close())

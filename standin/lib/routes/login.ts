@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { StandInContext } from '../context.js'
+import { sameSecret } from '../passwords.js'
 
 /** Lifetime of tokens from the development login. */
 export const LOGIN_TOKEN_MINUTES = 60
@@ -8,12 +8,6 @@ export const LOGIN_TOKEN_MINUTES = 60
 // One message for every failure, so the answer never tells which of the email
 // or the password was wrong (or whether the account exists).
 const INVALID_CREDENTIALS = 'Incorrect email or password'
-
-function samePassword (given: string, stored: string | undefined): boolean {
-  if (stored === undefined) return false
-  const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
-  return timingSafeEqual(digest(given), digest(stored))
-}
 
 function allowBrowsers (reply: FastifyReply): FastifyReply {
   // Swagger UI posts the password form from the app's origin (another port):
@@ -31,13 +25,15 @@ function allowBrowsers (reply: FastifyReply): FastifyReply {
  * (the email) and `password` of a seeded user and answers
  * `{ access_token, token_type: 'bearer' }`, a PropelAuth-shaped token for that
  * user. PropelAuth itself has no such endpoint: it exists so that Swagger UI's
- * Authorize dialog can sign in as a seeded user.
+ * Authorize dialog can sign in as a seeded user. It starts no session: the
+ * hosted login page (`GET /login`) posts its form to `/hosted/login` instead.
  */
 export function loginRoutes (app: FastifyInstance, context: StandInContext): void {
   app.options('/login', async (_request, reply) => await allowBrowsers(reply).code(204).send())
 
   app.post('/login', async (request, reply) => {
-    allowBrowsers(reply)
+    // The answer carries a token: no cache may keep it.
+    allowBrowsers(reply).header('cache-control', 'no-store')
     const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
     const grantType = form.grant_type
     if (grantType !== undefined && grantType !== 'password') {
@@ -48,7 +44,7 @@ export function loginRoutes (app: FastifyInstance, context: StandInContext): voi
       return await reply.code(400).send({ error: 'invalid_request', error_description: 'Send username (the email) and password as an application/x-www-form-urlencoded form' })
     }
     const user = context.state.findUserByEmail(username)
-    if (user === undefined || !samePassword(password, user.password) || !user.enabled || user.locked) {
+    if (user === undefined || !sameSecret(password, user.password) || !user.enabled || user.locked) {
       return await reply.code(403).send({ error: 'invalid_grant', error_description: INVALID_CREDENTIALS })
     }
     user.lastActiveAt = context.state.nowSeconds()

@@ -25,11 +25,14 @@ export function checkUnique (state: StandInState, fields: Fields, values: { emai
   if (byUsername !== undefined && byUsername.userId !== self) fields.fail('username', 'This username is taken')
 }
 
+/** The link of the email that asks a user to confirm their address. */
+export function confirmationLink (authUrl: string, user: StoredUser): string {
+  return `${authUrl}/confirm_email?user=${user.userId}`
+}
+
 /** Creating, changing and deleting user accounts. */
 export function userAccountRoutes (app: FastifyInstance, context: StandInContext): void {
   const { state } = context
-
-  const confirmationLink = (user: StoredUser): string => `${context.authUrl}/confirm_email?user=${user.userId}`
 
   app.post(`${BASE}/`, async (request, reply) => {
     const fields = Fields.body(request)
@@ -62,7 +65,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     })
     state.users.set(stored.userId, stored)
     if (!stored.emailConfirmed && user.sendConfirmation) {
-      state.sendEmail({ to: stored.email, kind: 'email_confirmation', link: confirmationLink(stored) })
+      state.sendEmail({ to: stored.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, stored) })
     }
     return { user_id: stored.userId }
   })
@@ -104,7 +107,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     // Simplified: the address changes at once; with confirmation required it is unconfirmed and a link is "sent".
     user.email = newEmail!
     user.emailConfirmed = requireConfirmation !== true
-    if (requireConfirmation === true) state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(user) })
+    if (requireConfirmation === true) state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, user) })
     return OK
   })
 
@@ -136,10 +139,14 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     })
   }
   action('PUT', 'clear_password', (user) => { user.password = undefined; user.passwordHash = undefined })
-  action('POST', 'disable', (user) => { user.enabled = false })
+  // Disabling a user, as logging them out everywhere, ends their browser sessions at once.
+  action('POST', 'disable', (user) => { user.enabled = false; state.sessions.endAllOf(user.userId) })
   action('POST', 'enable', (user) => { user.enabled = true })
   action('POST', 'disable_2fa', (user) => { user.mfa = null })
-  action('POST', 'logout_all_sessions', (user) => { user.sessionsRevokedAt = state.nowSeconds() })
+  action('POST', 'logout_all_sessions', (user) => {
+    user.sessionsRevokedAt = state.nowSeconds()
+    state.sessions.endAllOf(user.userId)
+  })
   action('PUT', 'can_create_orgs/enable', (user) => { user.canCreateOrgs = true })
   action('PUT', 'can_create_orgs/disable', (user) => { user.canCreateOrgs = false })
 
@@ -155,7 +162,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     const user = state.users.get(userId!)
     if (user === undefined) return await sendNotFound(reply, 'User')
     if (user.emailConfirmed) return await reply.code(400).send({ user_facing_error: 'This email address is already confirmed' })
-    state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(user) })
+    state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, user) })
     return OK
   })
 }

@@ -66,6 +66,19 @@ export const SEEDED = {
   employee: '0e2c9c1a-0000-4000-8000-0000000e0001'
 } as const
 
+/** The seeded Admin's membership of Acme Inc, as PropelAuth describes it (tokens, `include_orgs`, the refresh endpoint). */
+export const ADMIN_IN_ACME = {
+  org_id: SEEDED.acme,
+  org_name: 'Acme Inc',
+  url_safe_org_name: 'acme-inc',
+  org_metadata: {},
+  user_role: 'Admin',
+  inherited_user_roles_plus_current_role: ['Admin', 'Member'],
+  user_permissions: ['can_view_billing', 'can_manage_api_keys', 'can_invite', 'can_read'],
+  org_role_structure: 'single_role_in_hierarchy',
+  additional_roles: []
+} as const
+
 /** The claims of a JWT, unverified: tests check what the stand-in put in. */
 export function claimsOf (token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'))
