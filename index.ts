@@ -9,17 +9,20 @@ import { createGuards } from './lib/guards.js'
 import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/metadata.js'
 import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options.js'
 import { setupOpenApi } from './lib/openapi.js'
+import { createAccessors, requestSlots } from './lib/request-decorators.js'
 import { protect } from './lib/scope.js'
 import { TokenVerifier } from './lib/token.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
   if (fastify.hasDecorator(options.decorator)) {
     const hint = options.decorator === 'auth' ? ' (@fastify/auth also uses `auth`)' : ''
-    throw new DecoratorConflictError(`the instance decorator \`${options.decorator}\` is already taken${hint}; pick another name with the \`decorator\` option, e.g. decorator: 'propelAuth'`)
+    throw new DecoratorConflictError(`the instance decorator \`${options.decorator}\` is already taken${hint}; pick another name with the \`decorator\` option, e.g. decorator: 'propelAuth', and declare it for TypeScript in PropelAuthTypes`)
   }
-  for (const name of ['user', 'org']) {
+  const { user, org } = options.requestDecorators
+  for (const [which, name, example] of [['user', user, 'propelAuthUser'], ['org', org, 'propelAuthOrg']] as const) {
     if (fastify.hasRequestDecorator(name)) {
-      throw new DecoratorConflictError(`the request decorator \`${name}\` is already taken (by @fastify/jwt or @fastify/passport?); fastify-propelauth sets request.user and request.org`)
+      const hint = name === 'user' ? ' (by @fastify/jwt or @fastify/passport?)' : ''
+      throw new DecoratorConflictError(`the request decorator \`${name}\` is already taken${hint}; pick another name for fastify-propelauth's request.${which} with the \`requestDecorators\` option, e.g. requestDecorators: { ${which}: '${example}' }, and declare it for TypeScript in PropelAuthTypes`)
     }
   }
 }
@@ -62,7 +65,8 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     await keyStore.close()
   })
 
-  const guards = createGuards(verifier)
+  const slots = requestSlots(options.requestDecorators)
+  const guards = createGuards(verifier, slots)
   const decorator: PropelAuthDecorator = {
     ...guards,
     // PropelAuth's backend API, and the end-user API key guards built on it.
@@ -70,15 +74,18 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
       requireUser: guards.requireUser,
       apiKeyCache: options.apiKeyCache,
       apiKeyValidation: options.apiKeyValidation,
-      timeout: options.timeout
+      timeout: options.timeout,
+      slots
     }),
-    protect
+    protect,
+    // `app.auth.user(request)`, `app.auth.org(request)`: non-null, or the guard's refusal.
+    ...createAccessors(slots)
   }
   fastify.decorate(options.decorator, decorator)
   // Guarded routes get `security` and 401/403 in @fastify/swagger's document.
   setupOpenApi(fastify, options.openapi)
-  fastify.decorateRequest('user', null)
-  fastify.decorateRequest('org', null)
+  fastify.decorateRequest(options.requestDecorators.user, null)
+  fastify.decorateRequest(options.requestDecorators.org, null)
 }
 
 const plugin = fp(fastifyPropelAuth, { fastify: '5.x', name: 'fastify-propelauth' })
@@ -88,6 +95,15 @@ export { plugin as fastifyPropelAuth }
 
 export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
+export type {
+  PropelAuthTypes,
+  PropelAuthDecoratorName,
+  PropelAuthUserDecoratorName,
+  PropelAuthOrgDecoratorName,
+  DecoratorNameOptions,
+  RequestDecoratorsOption
+} from './lib/decorator-names.js'
+export type { PropelAuthAccessors } from './lib/request-decorators.js'
 export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgInfo, UserAndOrgMemberInfo } from './lib/guards.js'
 export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/user.js'
 export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/claims.js'

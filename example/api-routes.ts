@@ -87,7 +87,7 @@ export async function apiRoutes (app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const { email, role } = request.body
     // PropelAuth's own org pages work this way: no one hands out a role above theirs.
-    if (!request.org!.isAtLeastRole(role)) {
+    if (!app.auth.org(request).isAtLeastRole(role)) {
       return await reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `You can invite with your own role or one below it, not ${role}` })
     }
     await app.auth.inviteUserToOrg({ orgId: request.params.orgId, email, role })
@@ -113,7 +113,7 @@ export async function apiRoutes (app: FastifyInstance): Promise<void> {
     const key = await app.auth.createApiKey({
       orgId: request.params.orgId,
       displayName: request.body?.displayName,
-      metadata: { createdBy: request.user!.userId }
+      metadata: { createdBy: app.auth.user(request).userId }
     })
     return await reply.code(201).send({ apiKeyId: key.apiKeyId, apiKeyToken: key.apiKeyToken })
   })

@@ -22,7 +22,7 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
 
   app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
-    return { user_id: request.user!.userId }
+    return { user_id: app.auth.user(request).userId }
   })
 
   app.get('/api/whoami_optional', { onRequest: app.auth.optionalUser }, async (request) => {
@@ -30,19 +30,19 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   })
 
   app.get('/api/org/:orgId/check', { onRequest: app.auth.requireOrgMember() }, async (request) => {
-    return { message: `You are a member of ${request.org!.orgName}` }
+    return { message: `You are a member of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/admin_only', { onRequest: app.auth.requireOrgMemberWithExactRole('Admin') }, async (request) => {
-    return { message: `You are an Admin of ${request.org!.orgName}` }
+    return { message: `You are an Admin of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/admin_or_owner', { onRequest: app.auth.requireOrgMemberWithMinimumRole('Admin') }, async (request) => {
-    return { message: `You are at least an Admin of ${request.org!.orgName}` }
+    return { message: `You are at least an Admin of ${app.auth.org(request).orgName}` }
   })
 
   app.get('/api/org/:orgId/billing', { onRequest: app.auth.requireOrgMemberWithPermission('can_view_billing') }, async (request) => {
-    return { message: `You can view the billing of ${request.org!.orgName}` }
+    return { message: `You can view the billing of ${app.auth.org(request).orgName}` }
   })
 
   // Routes that use PropelAuth's backend API through the plugin (example/api-routes.ts).

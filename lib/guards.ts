@@ -19,6 +19,8 @@ import {
   type AuthenticationError,
   type AuthorizationError
 } from './errors.js'
+import { DEFAULT_REQUEST_DECORATORS } from './options.js'
+import { requestSlots, type RequestSlots } from './request-decorators.js'
 import { Rejection, type RejectionReason, type TokenVerifier } from './token.js'
 import type { OrgMemberInfo, User } from './user.js'
 
@@ -183,7 +185,8 @@ function tag (hook: PropelAuthHook, info: GuardInfo): TaggedHook {
   return hook as TaggedHook
 }
 
-export function createGuards (verifier: TokenVerifier): PropelAuthGuards {
+/** `slots`: where the guards put the user and the org (`request.user` and `request.org`, or the names configured). */
+export function createGuards (verifier: TokenVerifier, slots: RequestSlots = requestSlots(DEFAULT_REQUEST_DECORATORS)): PropelAuthGuards {
   /** Verifies the request's token; on failure sets the challenge and returns the 401 error. */
   function authenticate (request: FastifyRequest, reply: FastifyReply): User | AuthenticationError {
     const result = verifier.verifyAuthorizationHeader(request.headers.authorization)
@@ -191,7 +194,7 @@ export function createGuards (verifier: TokenVerifier): PropelAuthGuards {
       reply.header('www-authenticate', CHALLENGE[result.reason])
       return authenticationError(result.reason)
     }
-    request.user = result
+    slots.setUser(request, result)
     return result
   }
 
@@ -206,7 +209,7 @@ export function createGuards (verifier: TokenVerifier): PropelAuthGuards {
 
   const optionalUser: PropelAuthHook = function optionalUser (request, _reply, done) {
     const result = verifier.verifyAuthorizationHeader(request.headers.authorization)
-    request.user = result instanceof Rejection ? null : result
+    slots.setUser(request, result instanceof Rejection ? null : result)
     done()
   }
 
@@ -229,7 +232,7 @@ export function createGuards (verifier: TokenVerifier): PropelAuthGuards {
         done(denied)
         return
       }
-      request.org = org as OrgMemberInfo
+      slots.setOrg(request, org as OrgMemberInfo)
       done()
     }
     return tag(hook, { kind: 'org', requirement: describeOrg(options) + requirement })

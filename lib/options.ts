@@ -1,3 +1,4 @@
+import type { DecoratorNameOptions } from './decorator-names.js'
 import { InvalidOptionError } from './errors.js'
 import { checkPlainHttp } from './url-policy.js'
 import { readVerifierKey } from './verifier-key.js'
@@ -22,6 +23,13 @@ export const MIN_KEY_REFRESH_COOLDOWN_S = 1
  */
 export const MAX_CLOCK_TOLERANCE_S = 300
 
+/** The names under which the guards put the user and the org on the request. */
+export interface RequestDecoratorNames {
+  user: string
+  org: string
+}
+export const DEFAULT_REQUEST_DECORATORS: Readonly<RequestDecoratorNames> = Object.freeze({ user: 'user', org: 'org' })
+
 /** The verification key and issuer, as shown on PropelAuth's Backend Integration page. */
 export interface TokenVerificationMetadata {
   /** RSA public key, SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
@@ -37,7 +45,9 @@ export interface OpenApiOptions {
   annotateRoutes?: boolean
 }
 
-export interface FastifyPropelAuthOptions {
+// `decorator` and `requestDecorators` come from DecoratorNameOptions, typed by the
+// names the app declares in PropelAuthTypes.
+export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. */
   authUrl: string
   /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. */
@@ -52,8 +62,6 @@ export interface FastifyPropelAuthOptions {
    * no option. Default false.
    */
   allowInsecureHttp?: boolean
-  /** Name of the instance decorator. Default `auth`. */
-  decorator?: string
   /** Seconds of leeway on `exp` and `nbf`, 0 to 300. Default 0, as PropelAuth's Node library. */
   clockTolerance?: number
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
@@ -94,6 +102,8 @@ export interface ResolvedOptions {
   verifierKeyPem: string | undefined
   apiBaseUrl: string
   decorator: string
+  /** Where the guards put the user and the org on the request. */
+  requestDecorators: RequestDecoratorNames
   clockTolerance: number
   cacheMax: number
   /** Entries (0: no cache), seconds a valid answer is reused and seconds a refusal is (0: not at all). */
@@ -108,7 +118,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'allowInsecureHttp', 'decorator', 'clockTolerance',
+  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'allowInsecureHttp', 'decorator', 'requestDecorators', 'clockTolerance',
   'cache', 'apiKeyCache', 'apiKeyValidation', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi'
 ])
 
@@ -254,6 +264,26 @@ function resolveOpenApi (value: unknown, secret: string | undefined): ResolvedOp
   return { enabled: annotateRoutes, securitySchemeName }
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+
+function resolveRequestDecorators (value: unknown, secret: string | undefined): RequestDecoratorNames {
+  if (value === undefined) return { ...DEFAULT_REQUEST_DECORATORS }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`requestDecorators\` must be { user, org }, the names request.user and request.org take instead, e.g. { user: 'propelAuthUser', org: 'propelAuthOrg' } (got ${describe(value, secret)})`)
+  }
+  onlyKnownKeys('requestDecorators', value, ['user', 'org'])
+  const { user = DEFAULT_REQUEST_DECORATORS.user, org = DEFAULT_REQUEST_DECORATORS.org } = value as Record<string, unknown>
+  for (const [name, chosen] of [['user', user], ['org', org]] as const) {
+    if (typeof chosen !== 'string' || !IDENTIFIER.test(chosen)) {
+      invalid(`option \`requestDecorators.${name}\` must be a JavaScript identifier such as "propelAuth${name === 'user' ? 'User' : 'Org'}" (got ${describe(chosen, secret)})`)
+    }
+  }
+  if (user === org) {
+    invalid(`options \`requestDecorators.user\` and \`requestDecorators.org\` must be two different names (both are ${describe(user, secret)})`)
+  }
+  return { user: user as string, org: org as string }
+}
+
 /** Validates the options given to `register` and fills in defaults; throws FST_PROPELAUTH_INVALID_OPTION. */
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -319,7 +349,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
   const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', urlRules)
 
   const decorator = opts.decorator ?? 'auth'
-  if (typeof decorator !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(decorator)) {
+  if (typeof decorator !== 'string' || !IDENTIFIER.test(decorator)) {
     invalid(`option \`decorator\` must be a JavaScript identifier such as "propelAuth" (got ${describe(decorator, secret)})`)
   }
 
@@ -331,6 +361,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     verifierKeyPem,
     apiBaseUrl: apiBaseUrl.origin + apiBaseUrl.pathname.replace(/\/+$/, ''),
     decorator,
+    requestDecorators: resolveRequestDecorators(opts.requestDecorators, secret),
     clockTolerance: numberInRange('clockTolerance', opts.clockTolerance, 0, 'seconds', 0, MAX_CLOCK_TOLERANCE_S,
       '; more leeway than a few minutes keeps expired tokens working'),
     cacheMax: resolveCache(opts.cache),

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { test, type Test } from 'tap'
-import Fastify from 'fastify'
-import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+import Fastify, { type FastifyInstance } from 'fastify'
+import propelAuth, { type FastifyPropelAuthOptions, type OrgMemberInfo, type User } from '../index.js'
 import { ApiKeyCache } from '../lib/api/api-key-cache.js'
 import { startStandIn } from 'fastify-propelauth-standin'
 import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
@@ -17,7 +17,7 @@ const sharedTestAuth = createTestAuth()
 interface Setup {
   server: RecordingServer
   testAuth: TestAuth
-  app: ReturnType<typeof Fastify>
+  app: FastifyInstance
   logs: string[]
   validations: () => number
 }
@@ -74,6 +74,35 @@ test('an org key with a member sets request.org to the membership and scopes the
   t.equal(body.isAdmin, true)
   t.equal(body.user.activeOrgId, ORG_ID)
   t.same(body.orgIds, [ORG_ID], 'only the key\'s org, like an active-org token')
+})
+
+test('renamed request decorators (option requestDecorators) receive the key\'s user and org; the accessors read them', async (t) => {
+  const { server, app } = await setup(t, { requestDecorators: { user: 'propelAuthUser', org: 'propelAuthOrg' } })
+  app.get('/renamed', { onRequest: app.auth.requireApiKey }, async (request) => ({
+    user: request.getDecorator<User | null>('propelAuthUser')?.userId,
+    org: request.getDecorator<OrgMemberInfo | null>('propelAuthOrg')?.orgId,
+    accessors: [app.auth.user(request).userId, app.auth.org(request).orgId],
+    defaultsUntouched: !app.hasRequestDecorator('user') && !app.hasRequestDecorator('org')
+  }))
+  server.reply({ status: 200, body: { metadata: {}, user: USER, org: ORG, user_in_org: MEMBER } })
+  const body = (await app.inject({ url: '/renamed', headers: bearer(API_KEY) })).json()
+  t.same(body, { user: USER_ID, org: ORG_ID, accessors: [USER_ID, ORG_ID], defaultsUntouched: true })
+})
+
+test('the accessors on API-key routes: an org key with no member has an org but no user; a personal key has no org', async (t) => {
+  const { server, app } = await setup(t)
+  app.get('/org-of-key', { onRequest: app.auth.requireApiKey }, async (request) => ({ orgId: app.auth.org(request).orgId }))
+  app.get('/user-of-key', { onRequest: app.auth.requireApiKey }, async (request) => ({ userId: app.auth.user(request).userId }))
+  server.reply({ status: 200, body: { metadata: {}, org: ORG } }, { status: 200, body: { metadata: {}, user: USER } })
+  t.same((await app.inject({ url: '/org-of-key', headers: bearer(API_KEY) })).json(), { orgId: ORG_ID })
+  const personal = await app.inject({ url: '/org-of-key', headers: bearer('b'.repeat(64)) })
+  t.equal(personal.statusCode, 403)
+  t.equal(personal.json().code, 'FST_PROPELAUTH_NOT_ORG_MEMBER')
+  // Both keys are cached now: the org key's user is null.
+  const orgKeyUser = await app.inject({ url: '/user-of-key', headers: bearer(API_KEY) })
+  t.equal(orgKeyUser.statusCode, 401)
+  t.equal(orgKeyUser.json().code, 'FST_PROPELAUTH_MISSING_TOKEN')
+  t.equal(orgKeyUser.headers['www-authenticate'], 'Bearer')
 })
 
 test('an org key with no member: request.user null, request.org the org with no role or permission', async (t) => {

@@ -10,6 +10,8 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import propelAuth from '../index.js'
 import { createApiKeyGuards } from '../lib/api/api-key-guards.js'
 import type { ApiKeyValidation } from '../lib/api/types.js'
+import { DEFAULT_REQUEST_DECORATORS } from '../lib/options.js'
+import { requestSlots } from '../lib/request-decorators.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, until, type FaultServer } from './helpers/fault-server.js'
 
@@ -138,6 +140,7 @@ async function guardsOnClock (t: Test): Promise<{ app: FastifyInstance, clock: {
     cache: { max: 100, ttl: 30, invalidTtl: 5 },
     validation: { concurrency: 2, maxQueued: 10 },
     maxWaitMs: 1000,
+    slots: requestSlots(DEFAULT_REQUEST_DECORATORS),
     now: () => clock.now
   })
   const app = Fastify()

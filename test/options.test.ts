@@ -70,6 +70,13 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'decorator not an identifier', options: { ...withKey, decorator: 'propel-auth' }, says: /`decorator` must be a JavaScript identifier.*"propel-auth"/ },
   { name: 'decorator empty', options: { ...withKey, decorator: '' }, says: /`decorator` must be a JavaScript identifier/ },
   { name: 'decorator a number', options: { ...withKey, decorator: 1 }, says: /`decorator` must be a JavaScript identifier/ },
+  { name: 'requestDecorators a string', options: { ...withKey, requestDecorators: 'propelAuthUser' }, says: /`requestDecorators` must be \{ user, org \}.*e\.g\. \{ user: 'propelAuthUser', org: 'propelAuthOrg' \}.*got "propelAuthUser"/ },
+  { name: 'requestDecorators.user not an identifier', options: { ...withKey, requestDecorators: { user: 'propel-auth-user' } }, says: /`requestDecorators\.user` must be a JavaScript identifier such as "propelAuthUser".*"propel-auth-user"/ },
+  { name: 'requestDecorators.org empty', options: { ...withKey, requestDecorators: { org: '' } }, says: /`requestDecorators\.org` must be a JavaScript identifier such as "propelAuthOrg"/ },
+  { name: 'requestDecorators.user a number', options: { ...withKey, requestDecorators: { user: 1 } }, says: /`requestDecorators\.user` must be a JavaScript identifier/ },
+  { name: 'requestDecorators with one name for both', options: { ...withKey, requestDecorators: { user: 'member', org: 'member' } }, says: /`requestDecorators\.user` and `requestDecorators\.org` must be two different names \(both are "member"\)/ },
+  { name: 'requestDecorators org defaulting onto user', options: { ...withKey, requestDecorators: { user: 'org' } }, says: /must be two different names \(both are "org"\)/ },
+  { name: 'requestDecorators with a misspelt member', options: { ...withKey, requestDecorators: { users: 'propelAuthUser' } }, says: /unknown option `requestDecorators\.users`; requestDecorators takes user, org/ },
   { name: 'clockTolerance negative', options: { ...withKey, clockTolerance: -1 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got -1\)/ },
   { name: 'clockTolerance beyond a few minutes', options: { ...withKey, clockTolerance: 301 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got 301\); more leeway than a few minutes keeps expired tokens working/ },
   { name: 'clockTolerance absurd', options: { ...withKey, clockTolerance: 1e12 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got 1000000000000\)/ },
@@ -121,6 +128,8 @@ test('options: defaults and normalisation', async (t) => {
   t.equal(resolved.authHostname, 'auth.example.com', 'X-Propelauth-url: the hostname')
   t.equal(resolved.apiBaseUrl, 'https://propelauth-api.com')
   t.equal(resolved.decorator, 'auth')
+  t.same(resolved.requestDecorators, { user: 'user', org: 'org' })
+  t.same(resolveOptions({ authUrl: 'https://a.example', apiKey: API_KEY, requestDecorators: { user: 'propelAuthUser' } }).requestDecorators, { user: 'propelAuthUser', org: 'org' }, 'one renamed, the other kept')
   t.equal(resolved.clockTolerance, 0)
   t.equal(resolved.cacheMax, DEFAULT_CACHE_MAX)
   t.equal(resolved.timeout, DEFAULT_TIMEOUT_MS)
@@ -200,6 +209,7 @@ test('options typed as FastifyPropelAuthOptions are accepted as written in the R
     authUrl: 'https://auth.example.com',
     tokenVerificationMetadata,
     decorator: 'propelAuth',
+    requestDecorators: { user: 'propelAuthUser', org: 'propelAuthOrg' },
     clockTolerance: 5,
     cache: { max: 10 },
     timeout: 2000,
@@ -213,4 +223,6 @@ test('options typed as FastifyPropelAuthOptions are accepted as written in the R
   await app.ready()
   t.ok(app.hasDecorator('propelAuth'))
   t.notOk(app.hasDecorator('auth'))
+  t.ok(app.hasRequestDecorator('propelAuthUser') && app.hasRequestDecorator('propelAuthOrg'))
+  t.notOk(app.hasRequestDecorator('user') || app.hasRequestDecorator('org'))
 })

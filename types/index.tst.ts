@@ -73,6 +73,43 @@ describe('module augmentation', () => {
   })
 })
 
+describe('typed accessors', () => {
+  test('app.auth.user(request) is a User and app.auth.org(request) an OrgMemberInfo, with no `!`', () => {
+    const app = Fastify()
+    expect(app.auth.user).type.toBe<(request: FastifyRequest) => User>()
+    expect(app.auth.org).type.toBe<(request: FastifyRequest) => OrgMemberInfo>()
+    app.get('/me', { onRequest: app.auth.requireUser }, async (request) => {
+      expect(app.auth.user(request)).type.toBe<User>()
+      return { userId: app.auth.user(request).userId }
+    })
+    app.get('/api/org/:orgId', { onRequest: app.auth.requireOrgMember() }, async (request) => {
+      expect(app.auth.org(request)).type.toBe<OrgMemberInfo>()
+      return { orgName: app.auth.org(request).orgName }
+    })
+    expect(app.auth.user).type.not.toBeCallableWith()
+    expect(app.auth.user).type.not.toBeCallableWith({ headers: {} })
+  })
+
+  test('requests of typed routes are accepted: TypeBox, generics, hooks', () => {
+    const typed = Fastify().withTypeProvider<TypeBoxTypeProvider>()
+    typed.post('/api/org/:orgId/projects', {
+      schema: { params: Type.Object({ orgId: Type.String() }), body: Type.Object({ name: Type.String() }) },
+      onRequest: typed.auth.requireOrgMemberWithPermission('can_create')
+    }, async (request) => {
+      expect(typed.auth.org(request)).type.toBe<OrgMemberInfo>()
+      return { createdBy: typed.auth.user(request).userId, name: request.body.name }
+    })
+    const app = Fastify()
+    app.get<{ Params: { orgId: string }, Querystring: { q: string } }>('/org/:orgId', { onRequest: app.auth.requireOrgMember() }, async (request) => {
+      expect(app.auth.user(request)).type.toBe<User>()
+      return request.query.q
+    })
+    app.addHook('preHandler', async (request) => {
+      expect(app.auth.user(request)).type.toBe<User>()
+    })
+  })
+})
+
 describe('hooks', () => {
   test('assignable in onRequest, preValidation and preHandler, alone or in arrays', () => {
     const app = Fastify()
@@ -133,7 +170,7 @@ describe('hooks', () => {
 
   test('in a plugin registered after this one', () => {
     const routes: FastifyPluginAsync = async (instance: FastifyInstance) => {
-      instance.get('/me', { onRequest: instance.auth.requireUser }, async (request) => request.user!.email)
+      instance.get('/me', { onRequest: instance.auth.requireUser }, async (request) => instance.auth.user(request).email)
     }
     const app = Fastify()
     app.register(propelAuth, { authUrl: 'https://auth.example.com', apiKey: 'key' }).register(routes)
@@ -157,6 +194,7 @@ describe('options', () => {
       tokenVerificationMetadata: { verifierKey: 'pem', issuer: 'https://auth.example.com' },
       apiBaseUrl: 'https://propelauth-api.com',
       decorator: 'propelAuth',
+      requestDecorators: { user: 'propelAuthUser', org: 'propelAuthOrg' },
       clockTolerance: 5,
       cache: { max: 100 },
       timeout: 5000,
@@ -171,6 +209,8 @@ describe('options', () => {
     expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: 'https://a.example', timeout: '10s' })
     expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: 'https://a.example', clockTolerance: '30s' })
     expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: 'https://a.example', tokenVerificationMetadata: { issuer: 'x' } })
+    expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: 'https://a.example', requestDecorators: 'propelAuthUser' })
+    expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: 'https://a.example', requestDecorators: { user: 1 } })
     expect({ verifierKey: 'pem' }).type.toBeAssignableTo<TokenVerificationMetadata>()
   })
 

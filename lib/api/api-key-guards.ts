@@ -10,6 +10,7 @@ import {
 import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../challenges.js'
 import { ExpiringLru } from '../expiring-lru.js'
 import { kGuardInfo, type GuardInfo, type PropelAuthHook } from '../guards.js'
+import type { RequestSlots } from '../request-decorators.js'
 import { ApiKeyCache } from './api-key-cache.js'
 import { problemWith, verdictOf, type Verdict } from './api-key-verdict.js'
 import type { BackendError } from './backend.js'
@@ -81,6 +82,8 @@ export interface ApiKeyGuardsOptions {
   validation: { concurrency: number, maxQueued: number }
   /** Longest a request waits for a free slot (the transport's per-attempt timeout). */
   maxWaitMs: number
+  /** Where the user and the org go (`request.user` and `request.org`, or the names configured). */
+  slots: RequestSlots
   /** Epoch milliseconds; tests pass their own clock. */
   now?: () => number
 }
@@ -198,8 +201,8 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   }
 
   function admit (request: FastifyRequest, verdict: Verdict): void {
-    request.user = verdict.user
-    request.org = verdict.org
+    options.slots.setUser(request, verdict.user)
+    options.slots.setOrg(request, verdict.org)
     validations.set(request, verdict.validation)
   }
 

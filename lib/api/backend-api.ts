@@ -1,4 +1,5 @@
 import type { PropelAuthHook } from '../guards.js'
+import type { RequestSlots } from '../request-decorators.js'
 import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
 import type { Transport } from './transport.js'
@@ -13,6 +14,7 @@ export interface BackendApiOptions {
   apiKeyValidation: { concurrency: number, maxQueued: number }
   /** Milliseconds per attempt of a backend call; also the longest a key waits to be checked. */
   timeout: number
+  slots: RequestSlots
 }
 
 export function createBackendApi (transport: Transport, options: BackendApiOptions): PropelAuthBackendApi {
@@ -21,7 +23,8 @@ export function createBackendApi (transport: Transport, options: BackendApiOptio
     requireUser: options.requireUser,
     cache: options.apiKeyCache,
     validation: options.apiKeyValidation,
-    maxWaitMs: options.timeout
+    maxWaitMs: options.timeout,
+    slots: options.slots
   })
   const api = createApiClient(transport, {
     // A key updated or archived through the API must not stay admitted from the cache, nor by a check in flight.

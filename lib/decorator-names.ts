@@ -1,0 +1,76 @@
+// The names of this plugin's decorators, for TypeScript. At runtime the names
+// come from the `decorator` and `requestDecorators` options; the compiler cannot
+// read options, so an app that renames a decorator declares the new name once,
+// in `PropelAuthTypes`, and both the augmentation of Fastify's types
+// (types/augment.ts) and the options' types follow that declaration.
+
+/**
+ * The decorator names your app uses, when not the defaults. Merge into it:
+ *
+ * ```ts
+ * declare module 'fastify-propelauth' {
+ *   interface PropelAuthTypes {
+ *     decorator: 'propelAuth'   // app.propelAuth instead of app.auth (beside @fastify/auth)
+ *     user: 'propelAuthUser'    // request.propelAuthUser instead of request.user (beside @fastify/jwt)
+ *     org: 'propelAuthOrg'      // request.propelAuthOrg instead of request.org
+ *   }
+ * }
+ * ```
+ *
+ * Every member is optional; a name declared here must then be passed to `register`
+ * (`decorator`, `requestDecorators.user`, `requestDecorators.org`), so that the
+ * types and the runtime cannot disagree.
+ */
+// Empty on purpose: apps merge their names into it.
+
+export interface PropelAuthTypes {}
+
+type DecoratorKey = 'decorator' | 'user' | 'org'
+
+/** The name declared for `Key` in PropelAuthTypes, or `Default`; a non-literal `string` would name every property, so it counts as not declared. */
+type Declared<Key extends DecoratorKey, Default extends string> =
+  PropelAuthTypes extends { [K in Key]: infer Name extends string }
+    ? string extends Name ? Default : Name
+    : Default
+
+/** The instance decorator's name: `'auth'` unless PropelAuthTypes declares another. */
+export type PropelAuthDecoratorName = Declared<'decorator', 'auth'>
+/** The request decorator holding the user: `'user'` unless PropelAuthTypes declares another. */
+export type PropelAuthUserDecoratorName = Declared<'user', 'user'>
+/** The request decorator holding the org membership: `'org'` unless PropelAuthTypes declares another. */
+export type PropelAuthOrgDecoratorName = Declared<'org', 'org'>
+
+type IsDeclared<Key extends DecoratorKey> = PropelAuthTypes extends { [K in Key]: string } ? true : false
+
+type RequestDecoratorName<Key extends 'user' | 'org', Name extends string> = IsDeclared<Key> extends true
+  ? { [K in Key]: Name }
+  : { [K in Key]?: string }
+
+/** `requestDecorators`: the names `request.user` and `request.org` take instead. */
+export type RequestDecoratorsOption =
+  RequestDecoratorName<'user', PropelAuthUserDecoratorName> & RequestDecoratorName<'org', PropelAuthOrgDecoratorName>
+
+/**
+ * The options that name the decorators. A name declared in PropelAuthTypes is
+ * required here, with that value; an undeclared one is free (and the types then
+ * keep the default name).
+ */
+export type DecoratorNameOptions =
+  & (IsDeclared<'decorator'> extends true
+    ? {
+        /** Name of the instance decorator, as declared in PropelAuthTypes. */
+        decorator: PropelAuthDecoratorName
+      }
+    : {
+        /** Name of the instance decorator. Default `auth`. Declare a new name in PropelAuthTypes for TypeScript. */
+        decorator?: string
+      })
+  & (true extends IsDeclared<'user'> | IsDeclared<'org'>
+    ? {
+        /** Names of the request decorators, as declared in PropelAuthTypes. */
+        requestDecorators: RequestDecoratorsOption
+      }
+    : {
+        /** Names of the request decorators the guards set. Default `{ user: 'user', org: 'org' }`. Declare new names in PropelAuthTypes for TypeScript. */
+        requestDecorators?: RequestDecoratorsOption
+      })
