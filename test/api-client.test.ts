@@ -199,3 +199,9 @@ test('a 429 PropelAuth keeps answering becomes RateLimitedException with what it
   t.equal(resend?.message, 'Wait a minute')
   t.equal(resend?.waitSeconds, 60)
 })
+
+test('createPropelAuthClient refuses options that are not an object, saying what it expects', async (t) => {
+  for (const options of [null, undefined, 'https://auth.example.com', []]) {
+    t.throws(() => createPropelAuthClient(options as never), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /expects \{ authUrl, apiKey, apiBaseUrl\?, timeout\?, retries\? \}/ }, String(options))
+  }
+})

@@ -34,7 +34,7 @@ test('docs/api-keys.md shows example/rate-limited-api-keys.ts as it is, with the
   const page = await readFile(new URL('../docs/api-keys.md', import.meta.url), 'utf8')
   const file = await readFile(new URL('../example/rate-limited-api-keys.ts', import.meta.url), 'utf8')
   const blocks = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1])
-  t.ok(blocks.includes(file.replace("from '../index.js'", "from 'fastify-propelauth'")), 'the page has the example, byte for byte')
+  t.ok(blocks.includes(`// src/reports-api.ts\n${file.replace("from '../index.js'", "from 'fastify-propelauth'")}`), 'the page has the example, byte for byte')
 })
 
 test('the example: a client past its limit gets 429 from the limiter, and PropelAuth is not asked', async (t) => {

@@ -4,6 +4,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../example/app.js'
 import { startStandIn } from 'fastify-propelauth-standin'
+import { TSX_CHILD_ENV } from './helpers/tsx-child.js'
 
 // The example of `npm start`: its routes answer 200/401/403 as PropelAuth's
 // guides say, and `npm start` really starts and prints curl lines that work.
@@ -56,7 +57,7 @@ test('the example\'s routes answer each seeded user as the route says', async (t
 })
 
 test('npm start: the example starts on a free port with the stand-in and prints curl lines that work', async (t) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', STANDIN_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...TSX_CHILD_ENV, PORT: '0', STANDIN_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
   delete env.PROPELAUTH_AUTH_URL
   delete env.PROPELAUTH_API_KEY
   // Its own process group, so that the teardown ends npx, tsx and the server together.

@@ -167,7 +167,8 @@ const claimsArbitrary: fc.Arbitrary<Record<string, unknown>> = fc.tuple(
   return JSON.parse(map === undefined ? text : `${text.slice(0, -1)}${text === '{}' ? '' : ','}"org_id_to_org_member_info":${map}}`) as Record<string, unknown>
 })
 
-// An independent reading of what PropelAuth signs (propelauth-wire.md §2.2–2.4):
+// An independent reading of what PropelAuth signs (docs/propelauth-compatibility.md,
+// "The access token"):
 // either the claims are refused, or this is exactly the user they describe.
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -294,7 +295,7 @@ function describeUser (user: User): Record<string, unknown> {
   }
 }
 
-/** Role and permission answers must follow PropelAuth's semantics (propelauth-wire.md §2.5) for the org's own data. */
+/** Role and permission answers must follow PropelAuth's semantics (docs/propelauth-compatibility.md) for the org's own data. */
 function checkSemantics (user: User, expected: Record<string, unknown>): void {
   const orgs = (expected.orgs ?? {}) as Record<string, Record<string, unknown>>
   for (const orgId of Object.keys(orgs)) {

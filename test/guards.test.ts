@@ -126,7 +126,7 @@ test('401: Fastify error body, FST_PROPELAUTH_* code, RFC 6750 challenge, no tok
 
 const ROLES = ['Owner', 'Admin', 'Member', 'js problems']
 
-test('403: codes for membership, role and permission, with an insufficient_scope challenge (reference cases 15–19)', async (t) => {
+test('403: codes for membership, role and permission, with an insufficient_scope challenge (PropelAuth test cases 15–19)', async (t) => {
   const app = await appWith(t, (app) => {
     app.get('/org/:orgId/member', { onRequest: app.auth.requireOrgMember() }, echo)
     for (const role of ROLES) {
@@ -198,7 +198,7 @@ test('multi-role orgs: exact and minimum role follow PropelAuth (assigned or add
   t.equal((await app.inject({ url: `/org/${ORG}/at-least-member`, headers: { authorization: token } })).statusCode, 403, 'no inheritance in multi-role orgs')
 })
 
-test('the org: from params, from orgId/orgName extractors, by name or url-safe name (reference case 20)', async (t) => {
+test('the org: from params, from orgId/orgName extractors, by name or url-safe name (PropelAuth test case 20)', async (t) => {
   const app = await appWith(t, (app) => {
     app.get('/by-header', { onRequest: app.auth.requireOrgMember({ orgId: (request) => request.headers['x-org-id'] as string | undefined }) }, echo)
     app.get('/by-name/:name', { onRequest: app.auth.requireOrgMember({ orgName: (request) => (request.params as { name: string }).name }) }, echo)
@@ -247,7 +247,7 @@ test('org ids named after Object.prototype members are a 403, never a 500', asyn
   t.equal((await app.inject({ url: '/org/constructor', headers: { authorization: protoMember } })).statusCode, 403)
 })
 
-test('optionalUser never rejects: a missing, bad, expired or foreign token leaves request.user null (reference case 14)', async (t) => {
+test('optionalUser never rejects: a missing, bad, expired or foreign token leaves request.user null (PropelAuth test case 14)', async (t) => {
   const app = await appWith(t, (app) => {
     app.get('/maybe', { onRequest: app.auth.optionalUser }, echo)
     app.get('/plain', echo)

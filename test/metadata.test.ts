@@ -67,7 +67,7 @@ async function bootAgainst (t: Test, answers: Answer[], options: Partial<Fastify
   return { error, requests: backend.requests.length }
 }
 
-test('the key is fetched once, with the API key and X-Propelauth-url, as PropelAuth expects (reference case 4)', async (t) => {
+test('the key is fetched once, with the API key and X-Propelauth-url, as PropelAuth expects (PropelAuth test case 4)', async (t) => {
   const backend = await startFakeBackend(t, [metadata(keyA.publicKeyPem)])
   const { app, error } = await boot(t, { authUrl: 'https://auth.example.com:8443/', apiBaseUrl: `${backend.url}/` }, (app) => {
     app.get('/me', { onRequest: app.auth.requireUser }, async (req) => ({ userId: req.user!.userId }))
@@ -107,7 +107,7 @@ test('the key is fetched from the stand-in through the real transport', async (t
   t.match(error?.message, /answered 401: PropelAuth rejected the API key/)
 })
 
-test('registration fails with a message that says what to fix (reference case 3)', async (t) => {
+test('registration fails with a message that says what to fix (PropelAuth test case 3)', async (t) => {
   const cases: Array<{ name: string, answers: Answer[], options?: Partial<FastifyPropelAuthOptions>, code: string, says: RegExp, requests: number }> = [
     { name: '401', answers: [json(401, { error: 'unauthorized' })], code: 'FST_PROPELAUTH_METADATA_FETCH_FAILED', says: /token_verification_metadata \(auth URL host auth\.example\.com\) answered 401: PropelAuth rejected the API key\. Check the `apiKey` option/, requests: 1 },
     { name: '404', answers: [json(404, {})], code: 'FST_PROPELAUTH_METADATA_FETCH_FAILED', says: /answered 404: PropelAuth does not know this auth URL\. Check the `authUrl` option/, requests: 1 },
@@ -268,7 +268,7 @@ test('key rotation: requests never wait on a refetch that hangs, and close() can
   t.pass('close() did not wait for the hanging refetch')
 })
 
-test('tokenVerificationMetadata skips the fetch (reference case 5)', async (t) => {
+test('tokenVerificationMetadata skips the fetch (PropelAuth test case 5)', async (t) => {
   const backend = await startFakeBackend(t, [metadata(keyB.publicKeyPem)])
   const { app, error } = await boot(t, { apiBaseUrl: backend.url, tokenVerificationMetadata: authA.tokenVerificationMetadata }, (app) => {
     app.get('/me', { onRequest: app.auth.requireUser }, async () => 'ok')

@@ -36,7 +36,7 @@ const withKey = { authUrl: 'https://auth.example.com', tokenVerificationMetadata
 
 const badOptions: Array<{ name: string, options: Record<string, unknown>, says: RegExp }> = [
   { name: 'authUrl missing', options: { apiKey: API_KEY }, says: /`authUrl` is required/ },
-  { name: 'authUrl not a URL (PropelAuth reference case 1)', options: { ...base, authUrl: 'not.a.url' }, says: /`authUrl` must be an absolute URL.*"not\.a\.url"/ },
+  { name: 'authUrl not a URL (PropelAuth test case 1)', options: { ...base, authUrl: 'not.a.url' }, says: /`authUrl` must be an absolute URL.*"not\.a\.url"/ },
   { name: 'authUrl without scheme', options: { ...base, authUrl: 'auth.example.com' }, says: /`authUrl` must be an absolute URL/ },
   { name: 'authUrl not http(s)', options: { ...base, authUrl: 'ftp://auth.example.com' }, says: /`authUrl` must be an http or https URL/ },
   { name: 'authUrl a number', options: { ...base, authUrl: 42 }, says: /`authUrl` is required.*got 42/ },
@@ -137,7 +137,7 @@ test('options: defaults and normalisation', async (t) => {
   t.equal(resolved.keyRefreshCooldown, 60)
   t.same(resolved.openapi, { enabled: true, securitySchemeName: 'propelauth' })
 
-  // PropelAuth reference case 2: a trailing slash (or any path) in the auth URL is ignored.
+  // PropelAuth test case 2 (docs/propelauth-compatibility.md): a trailing slash (or any path) in the auth URL is ignored.
   const slash = resolveOptions({ authUrl: 'http://localhost:3000/some/path/?q=1', apiKey: API_KEY })
   t.equal(slash.issuer, 'http://localhost:3000', 'issuer is URL.origin: scheme kept, path dropped, port kept')
   t.equal(slash.authHostname, 'localhost', 'header host has no port, as the Node library sends it')
@@ -225,4 +225,10 @@ test('options typed as FastifyPropelAuthOptions are accepted as written in the R
   t.notOk(app.hasDecorator('auth'))
   t.ok(app.hasRequestDecorator('propelAuthUser') && app.hasRequestDecorator('propelAuthOrg'))
   t.notOk(app.hasRequestDecorator('user') || app.hasRequestDecorator('org'))
+})
+
+test('options that are not an object are refused with what to pass', async (t) => {
+  for (const options of [null, 'https://auth.example.com', ['https://auth.example.com']]) {
+    t.throws(() => resolveOptions(options), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /options must be an object such as \{ authUrl, apiKey \}/ }, JSON.stringify(options))
+  }
 })

@@ -8,6 +8,7 @@ import propelAuth from '../index.js'
 import { createTestKeyPair } from '../lib/testing/mint.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { hang, json, serveKey, startFaultServer, until, type FaultServer, type Handler } from './helpers/fault-server.js'
+import { TSX_CHILD_ENV } from './helpers/tsx-child.js'
 
 const AUTH_URL = 'https://auth.shutdown.test'
 const keyPair = await createTestKeyPair()
@@ -78,7 +79,7 @@ test('a process whose app is closed exits by itself, with a retry backoff cancel
   const server = await startFaultServer(keyThen(retryIn5s))
   t.teardown(() => server.close())
   const child = fork(fileURLToPath(new URL('./fixtures/shutdown-child.ts', import.meta.url)), {
-    env: { ...process.env, BACKEND: server.url },
+    env: { ...process.env, ...TSX_CHILD_ENV, BACKEND: server.url },
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc']
   })

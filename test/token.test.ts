@@ -61,7 +61,7 @@ function outcome (result: User | Rejection): string {
   return result instanceof Rejection ? result.reason : 'ok'
 }
 
-test('Authorization header parsing follows PropelAuth (wire spec 3.1; reference cases 8, 9, 10)', async (t) => {
+test('Authorization header parsing follows PropelAuth (PropelAuth test cases 8, 9, 10)', async (t) => {
   const v = verifier()
   const jwt = token()
   const table: Array<[unknown, string, string]> = [
@@ -114,7 +114,7 @@ test('RS256 only: other algorithms are refused before any key is used', async (t
   t.equal(mismatches, 1, 'only the RS256-headed token with a PSS signature asked for a key refetch')
 })
 
-test('signature: another key, a changed payload or a changed signature is refused (reference case 12)', async (t) => {
+test('signature: another key, a changed payload or a changed signature is refused (PropelAuth test case 12)', async (t) => {
   let mismatches = 0
   const v = verifier({ onSignatureMismatch: () => { mismatches++ } })
   t.equal(outcome(v.verifyToken(signRaw({ alg: 'RS256' }, claims(), { key: otherKeyPair.privateKey }))), 'invalid', 'signed by another key')
@@ -162,7 +162,7 @@ test('structure: exactly three canonical base64url segments, JSON objects, no du
     'typ and kid are ignored, and jku/x5u never choose the key, as in PropelAuth')
 })
 
-test('issuer must equal the configured issuer exactly (reference case 11)', async (t) => {
+test('issuer must equal the configured issuer exactly (PropelAuth test case 11)', async (t) => {
   const v = verifier()
   t.equal(outcome(v.verifyToken(token())), 'ok')
   const cases: Array<[unknown, string]> = [
@@ -183,7 +183,7 @@ test('issuer must equal the configured issuer exactly (reference case 11)', asyn
   t.equal(outcome(slashIssuer.verifyToken(token())), 'invalid')
 })
 
-test('exp is required and expired at exp == now; nbf honoured; iat must be a number (reference case 7)', async (t) => {
+test('exp is required and expired at exp == now; nbf honoured; iat must be a number (PropelAuth test case 7)', async (t) => {
   const v = verifier()
   const cases: Array<[Record<string, unknown>, string, string]> = [
     [{ exp: undefined }, 'invalid', 'no exp: refused (PropelAuth always issues it)'],

@@ -3,8 +3,8 @@ import fc from 'fast-check'
 import { toUser as propelAuthToUser, UserClass as PropelAuthUserClass } from '@propelauth/node'
 import { ClaimsShapeError, OrgMemberInfo, User, userFromClaims } from '../lib/user.js'
 
-// Conversion of verified claims to a User: PropelAuth's reference cases 21–25
-// (wire spec section 6), and a differential check against PropelAuth's own Node
+// Conversion of verified claims to a User: PropelAuth's test cases 21–25
+// (docs/propelauth-compatibility.md), and a differential check against PropelAuth's own Node
 // library (`toUser`, `UserClass`) on generated PropelAuth-shaped claims.
 
 const ACME = '9a7b5c3d-0000-4000-8000-000000000001'
@@ -25,7 +25,7 @@ function orgClaims (fields: Record<string, unknown> = {}): Record<string, unknow
   }
 }
 
-/** The example payload of wire spec 2.7. */
+/** The payload PropelAuth's libraries accept, as docs/propelauth-compatibility.md shows it. */
 const examplePayload = {
   user_id: '2c1f3e5a-6b7c-4d8e-9f00-112233445566',
   email: 'ada@example.com',
@@ -45,7 +45,7 @@ const examplePayload = {
 /** Plain JSON view: drops undefined members and class identity, as a JSON response would. */
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
-test('snake_case claims become camelCase fields (reference case 21)', async (t) => {
+test('snake_case claims become camelCase fields (PropelAuth test case 21)', async (t) => {
   const user = userFromClaims(examplePayload)
   t.type(user, User)
   t.equal(user.userId, examplePayload.user_id)
@@ -79,7 +79,7 @@ test('snake_case claims become camelCase fields (reference case 21)', async (t) 
   t.same(plain(user), plain(propelAuthToUser(examplePayload as never)), 'the same fields as PropelAuth\'s toUser')
 })
 
-test('orgs: several, multi-role, active org, none (reference case 22)', async (t) => {
+test('orgs: several, multi-role, active org, none (PropelAuth test case 22)', async (t) => {
   const several = userFromClaims({
     user_id: 'u-1',
     org_id_to_org_member_info: {
@@ -118,7 +118,7 @@ test('orgs: several, multi-role, active org, none (reference case 22)', async (t
   t.same(plain(empty), plain(propelAuthToUser({ user_id: 'u-1', org_id_to_org_member_info: {} } as never)))
 })
 
-test('login_method conversion (reference case 23)', async (t) => {
+test('login_method conversion (PropelAuth test case 23)', async (t) => {
   const cases: Array<[unknown, unknown]> = [
     [{ login_method: 'saml_sso', provider: 'Okta', org_id: ACME }, { loginMethod: 'saml_sso', provider: 'Okta', orgId: ACME }],
     [{ login_method: 'social_sso', provider: 'Google' }, { loginMethod: 'social_sso', provider: 'Google' }],
@@ -142,7 +142,7 @@ test('login_method conversion (reference case 23)', async (t) => {
   }
 })
 
-test('role semantics: single-role hierarchy vs multi-role (reference cases 16–19, 25)', async (t) => {
+test('role semantics: single-role hierarchy vs multi-role (PropelAuth test cases 16–19, 25)', async (t) => {
   const single = userFromClaims({ user_id: 'u-1', org_id_to_org_member_info: { [ACME]: orgClaims() } }).getOrg(ACME)!
   t.ok(single.isAtLeastRole('Admin'))
   t.ok(single.isAtLeastRole('Member'), 'Admin inherits Member')
@@ -182,7 +182,7 @@ test('role semantics: single-role hierarchy vs multi-role (reference cases 16–
   t.notOk(unknownStructure.isRole('Billing'))
 })
 
-test('user methods: getOrg, getOrgByName, getUserProperty, isImpersonating, role checks by org (reference case 24)', async (t) => {
+test('user methods: getOrg, getOrgByName, getUserProperty, isImpersonating, role checks by org (PropelAuth test case 24)', async (t) => {
   const payload = {
     ...examplePayload,
     impersonator_user_id: 'employee-1',
@@ -335,7 +335,7 @@ const payloadArbitrary = fc.record({
   return payload
 })
 
-test('differential: the same user as PropelAuth\'s toUser/UserClass on generated claims (reference cases 6, 22–25)', async (t) => {
+test('differential: the same user as PropelAuth\'s toUser/UserClass on generated claims (PropelAuth test cases 6, 22–25)', async (t) => {
   fc.assert(fc.property(payloadArbitrary, fc.constantFrom(...roleNames), fc.subarray(permissionNames), fc.string(), (payload, role, permissions, name) => {
     const ours = userFromClaims(payload)
     const theirs = PropelAuthUserClass.fromUser(propelAuthToUser(payload as never))

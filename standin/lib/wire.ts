@@ -2,7 +2,8 @@ import { urlSafeName } from 'fastify-propelauth/testing'
 import type { StoredApiKey, StoredInvite, StoredOrg, StoredUser } from './records.js'
 import type { StandInState } from './state.js'
 
-// The JSON shapes PropelAuth's backend answers with (propelauth-wire.md 4.1),
+// The JSON shapes PropelAuth's backend answers with (docs/propelauth-compatibility.md,
+// "Objects in the answers"),
 // built from the stored records. Optional fields are left out rather than null.
 
 /** UserMetadata; with `includeOrgs`, `org_id_to_org_info` too. */

@@ -1,7 +1,8 @@
 // One row per backend API function (and a few variants): the arguments of a call,
 // the JSON PropelAuth answers on success, and the request that call must send,
-// written out by hand from PropelAuth's wire spec (method, path and query as sent,
-// and the JSON body with its keys in order).
+// written out by hand from what PropelAuth's Node library sends (method, path and
+// query as sent, and the JSON body with its keys in order; the tables of
+// docs/propelauth-compatibility.md, "The backend API").
 
 export const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
 export const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'

@@ -1,4 +1,4 @@
-// A tiny PropelAuth backend (for issue 7 fault, leak and shutdown tests) on 127.0.0.1 for fault tests: each test says how it
+// A tiny PropelAuth backend on 127.0.0.1 for the fault, leak and shutdown tests: each test says how it
 // answers (slow, down, 5xx, 429, HTML, a bad key…) and counts what it received.
 // Plain node:http, so fault tests depend on nothing but Node.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'

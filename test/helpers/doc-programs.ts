@@ -1,0 +1,209 @@
+// Turns the TypeScript blocks of the docs into files of a small app inside the
+// repository (.docs-check/, git-ignored), so that `fastify-propelauth`,
+// `fastify-propelauth/testing` and `fastify-propelauth-standin` resolve as they
+// do for a user: through node_modules to the built packages (dist/). Then
+// type-checks them with the TypeScript compiler under a user's tsconfig, and
+// runs the complete programs with tsx, as a user would run them.
+import { spawn } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { dirname, join } from 'node:path'
+import ts from 'typescript'
+import type { TypeScriptBlock } from './doc-blocks.js'
+import { DOC_GIVENS } from './doc-givens.js'
+
+export const CHECK_DIR = '.docs-check'
+
+/** A user's tsconfig, as strict as this repository's own. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2023'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    forceConsistentCasingInFileNames: true,
+    types: ['node'],
+    noEmit: true
+  },
+  include: ['esm/**/*.ts', 'cjs/**/*.ts']
+}
+
+/**
+ * Packages whose type augmentations every block may share. A block that imports
+ * anything else (another auth plugin, say), or declares a module or global
+ * augmentation of its own, is checked in a program of its own, so that what it
+ * declares cannot leak into the other blocks.
+ */
+const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/testing)?|fastify-propelauth-standin|@fastify\/swagger|@fastify\/swagger-ui)$/
+
+export interface PreparedBlock {
+  block: TypeScriptBlock
+  /** Absolute path of the extracted file. */
+  file: string
+  /** Lines written before the block's first line. */
+  prelude: number
+  isolated: boolean
+}
+
+function isolated (block: TypeScriptBlock): boolean {
+  // Page code sees the DOM's types, which the server code must not.
+  if (block.kind === 'browser') return true
+  const code = block.code
+  if (/\bdeclare\s+(?:module|global)\b/.test(code)) return true
+  const specifiers = [...code.matchAll(/\bfrom\s+'([^']+)'|\bimport\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)]
+    .map((match) => match[1] ?? match[2] ?? match[3])
+  return specifiers.some((specifier) => !SHARED_IMPORTS.test(specifier))
+}
+
+/** Writes every block as a file under `root/.docs-check` (emptied first). */
+export function prepareBlocks (root: string, blocks: readonly TypeScriptBlock[]): PreparedBlock[] {
+  const dir = join(root, CHECK_DIR)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(join(dir, 'esm'), { recursive: true })
+  mkdirSync(join(dir, 'cjs'), { recursive: true })
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2) + '\n')
+  writeFileSync(join(dir, 'esm', 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(dir, 'cjs', 'package.json'), '{ "type": "commonjs" }\n')
+  writeFileSync(join(dir, 'README.md'), 'Extracted by test/docs.test.ts from the code blocks of the docs; `npx tsc -p .docs-check` checks them again.\n')
+
+  return blocks.map((block) => {
+    const pageName = block.page.replace(/\.md$/, '').replace(/[^\w]+/g, '-')
+    const file = block.path === undefined
+      ? join(dir, block.commonjs ? 'cjs' : 'esm', `${pageName}-${block.line}.ts`)
+      : join(dir, block.commonjs ? 'cjs' : 'esm', pageName, block.path)
+    mkdirSync(dirname(file), { recursive: true })
+    const header = [`// ${block.page}:${block.line} (${block.kind}${block.commonjs ? ', commonjs' : ''})`]
+    if (block.kind === 'fragment') {
+      // An empty type-only import pulls in the plugin's augmentation of Fastify's types.
+      header.push("import type {} from 'fastify-propelauth'")
+      for (const name of block.givens) header.push(DOC_GIVENS[name] ?? `// unknown given: ${name}`)
+    }
+    writeFileSync(file, `${header.join('\n')}\n${block.code}\nexport {}\n`)
+    return { block, file, prelude: header.length, isolated: isolated(block) }
+  })
+}
+
+/** Type-checks the prepared blocks; each one's diagnostics as `page:line: TS1234: message`. */
+export function typeCheck (root: string, prepared: readonly PreparedBlock[]): Map<PreparedBlock, string[]> {
+  const dir = join(root, CHECK_DIR)
+  const configPath = join(dir, 'tsconfig.json')
+  const config = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, dir)
+  const host = ts.createCompilerHost(config.options)
+  // Declaration files are parsed once for all the programs below.
+  const cache = new Map<string, ts.SourceFile | undefined>()
+  const getSourceFile = host.getSourceFile.bind(host)
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (fileName.startsWith(dir)) return getSourceFile(fileName, languageVersion, onError, shouldCreate)
+    if (!cache.has(fileName)) cache.set(fileName, getSourceFile(fileName, languageVersion, onError, shouldCreate))
+    return cache.get(fileName)
+  }
+
+  const byFile = new Map(prepared.map((entry) => [entry.file, entry]))
+  const results = new Map<PreparedBlock, string[]>(prepared.map((entry) => [entry, []]))
+  const groups = [prepared.filter((entry) => !entry.isolated), ...prepared.filter((entry) => entry.isolated).map((entry) => [entry])]
+  for (const group of groups) {
+    if (group.length === 0) continue
+    const options = group.some((entry) => entry.block.kind === 'browser') ? { ...config.options, lib: [...(config.options.lib ?? []), 'lib.dom.d.ts'] } : config.options
+    const program = ts.createProgram(group.map((entry) => entry.file), options, host)
+    for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')
+      const entry = diagnostic.file === undefined ? undefined : byFile.get(diagnostic.file.fileName)
+      if (entry === undefined || diagnostic.file === undefined || diagnostic.start === undefined) {
+        // Not in a block (a global option problem): every block of the group shows it.
+        for (const member of group) results.get(member)?.push(`TS${diagnostic.code}: ${message}`)
+        continue
+      }
+      const fileLine = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1
+      const docLine = entry.block.line + fileLine - entry.prelude
+      const found = `${entry.block.page}:${docLine}: TS${diagnostic.code}: ${message}`
+      // A file imported by an isolated block is checked in that program too: report it once.
+      if (results.get(entry)?.includes(found) !== true) results.get(entry)?.push(found)
+    }
+  }
+  return results
+}
+
+export interface ProgramRun {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  timedOut: boolean
+}
+
+/** The environment of a program: this one's, without the test runner's own instrumentation. */
+export function programEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name === 'NODE_OPTIONS' || name === 'NODE_V8_COVERAGE' || name.startsWith('TAP') || name.startsWith('_TAPJS')) continue
+    env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+function start (root: string, entry: PreparedBlock, env: NodeJS.ProcessEnv) {
+  return spawn(process.execPath, ['--import', 'tsx', entry.file], { cwd: join(root, CHECK_DIR), env, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/** Runs a complete program to its end (or kills it after `timeoutMs`). */
+export async function runProgram (root: string, entry: PreparedBlock, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProgramRun> {
+  const child = start(root, entry, env)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  let timedOut = false
+  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, sig) => resolve([code, sig])))
+  clearTimeout(timer)
+  return { exitCode, signal, stdout, stderr, timedOut }
+}
+
+function canConnect (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: 'localhost' })
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+export interface ServerRun extends ProgramRun {
+  /** Whether it accepted a connection on `PORT`. */
+  listened: boolean
+  /** The status it answered `GET /` with. */
+  status?: number
+}
+
+/**
+ * Starts a server program with `PORT` set, waits until it accepts connections,
+ * asks it for `/`, then stops it.
+ */
+export async function serveProgram (root: string, entry: PreparedBlock, env: NodeJS.ProcessEnv, port: number, timeoutMs: number): Promise<ServerRun> {
+  const child = start(root, entry, { ...env, PORT: String(port) })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, sig) => resolve([code, sig])))
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null
+
+  const deadline = Date.now() + timeoutMs
+  let listened = false
+  while (!exited() && Date.now() < deadline) {
+    if (await canConnect(port)) {
+      listened = true
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  let status: number | undefined
+  if (listened) {
+    status = await fetch(`http://localhost:${port}/`).then((response) => response.status, () => undefined)
+  }
+  child.kill('SIGTERM')
+  const [exitCode, signal] = await closed
+  return { exitCode, signal, stdout, stderr, timedOut: !listened && Date.now() >= deadline, listened, status }
+}
