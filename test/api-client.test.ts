@@ -202,6 +202,6 @@ test('a 429 PropelAuth keeps answering becomes RateLimitedException with what it
 
 test('createPropelAuthClient refuses options that are not an object, saying what it expects', async (t) => {
   for (const options of [null, undefined, 'https://auth.example.com', []]) {
-    t.throws(() => createPropelAuthClient(options as never), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /expects \{ authUrl, apiKey, apiBaseUrl\?, timeout\?, retries\? \}/ }, String(options))
+    t.throws(() => createPropelAuthClient(options as never), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /expects \{ authUrl, apiKey, apiBaseUrl\?, allowInsecureHttp\?, timeout\?, retries\? \}/ }, String(options))
   }
 })
