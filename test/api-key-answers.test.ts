@@ -59,6 +59,7 @@ test('fail closed: a 200 that is not a validation is refused with the 502, and n
     ['user_in_org that is not a membership', { user: USER, org: ORG, user_in_org: { org_id: ORG_ID, user_role: 'Admin' } }],
     ['a membership whose permissions are a string', { user: USER, org: ORG, user_in_org: { ...MEMBER, user_permissions: 'read' } }],
     ['a membership whose role is not a string', { user: USER, org: ORG, user_in_org: { ...MEMBER, user_role: ['Owner'] } }],
+    ['org_id_to_org_info that is a string', { user: { ...USER, org_id_to_org_info: 'Admin' } }],
     ['org_id_to_org_info holding a string', { user: { ...USER, org_id_to_org_info: { [ORG_ID]: 'Admin' } } }],
     ['org_id_to_org_info under another org\'s id', { user: { ...USER, org_id_to_org_info: { other: MEMBER } } }],
     ['metadata that is a string', { user: USER, metadata: 'admin' }]
@@ -82,6 +83,19 @@ test('fail closed: a 200 that is not a validation is refused with the 502, and n
 
   current = { user: USER, org: null, user_in_org: null, metadata: null }
   t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 200, 'nulls are absent fields: a personal key')
+})
+
+test('the fields PropelAuth may leave out: a user with no orgs, an org with no metadata', async (t) => {
+  const { user_id: userId, email } = USER
+  let current: unknown = { user: { user_id: userId, email } }
+  const { app } = await setup(t, (_request, response) => json(response, 200, current))
+  app.get('/key', { onRequest: app.auth.requireApiKey }, async (request) => ({
+    orgs: request.user?.getOrgs().length ?? null,
+    org: request.org === null ? null : { orgName: request.org.orgName, urlSafeOrgName: request.org.urlSafeOrgName, orgMetadata: request.org.orgMetadata }
+  }))
+  t.same((await app.inject({ url: '/key', headers: bearer(API_KEY) })).json(), { orgs: 0, org: null }, 'a personal key whose user is in no org')
+  current = { org: { org_id: ORG_ID, org_name: 'Acme Inc' } }
+  t.same((await app.inject({ url: '/key', headers: bearer(`${API_KEY}2`) })).json(), { orgs: null, org: { orgName: 'Acme Inc', urlSafeOrgName: 'acme-inc', orgMetadata: {} } }, 'an org key with no member, its org without metadata')
 })
 
 test('frozen: a handler cannot change what the key\'s next request sees', async (t) => {

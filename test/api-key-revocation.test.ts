@@ -151,6 +151,34 @@ async function guardsOnClock (t: Test): Promise<{ app: FastifyInstance, clock: {
   return { app, clock, calls: () => calls, note: guards.noteApiKeyCreated }
 }
 
+test('keys that keep changing while a request waits end in 503 for it, never in an admission by a stale answer', async (t) => {
+  let calls = 0
+  let clear = (): void => {}
+  const guards = createApiKeyGuards({
+    validateApiKey: async (): Promise<ApiKeyValidation> => {
+      calls++
+      // The key changes while every check is in flight: no answer is ever current.
+      clear()
+      return { user: { userId: USER.user_id, email: USER.email } as ApiKeyValidation['user'] }
+    },
+    requireUser: (_request, _reply, done) => done(),
+    cache: { max: 100, ttl: 30, invalidTtl: 5 },
+    validation: { concurrency: 2, maxQueued: 10 },
+    maxWaitMs: 1000,
+    slots: requestSlots(DEFAULT_REQUEST_DECORATORS)
+  })
+  clear = guards.clearApiKeyCache
+  const app = Fastify()
+  app.decorateRequest('user', null)
+  app.decorateRequest('org', null)
+  app.get('/key', { onRequest: guards.requireApiKey }, async () => 'admitted')
+  t.teardown(() => app.close())
+  const response = await get(app)
+  t.equal(response.statusCode, 503)
+  t.equal(response.json().code, 'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY')
+  t.equal(calls, 4, 'checked again three times, then given up')
+})
+
 test('a cached validation ends at the expiry of a key created here, before its ttl', async (t) => {
   const { app, clock, calls, note } = await guardsOnClock(t)
   note(TOKEN, clock.now / 1000 + 10)

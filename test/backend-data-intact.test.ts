@@ -72,6 +72,15 @@ for (const apiKey of KEYS) {
   })
 }
 
+test('a key with characters JSON escapes is cut out of a message however the answer spells it', async (t) => {
+  const key = 'pa_live_"quoted"\\and\\slashed_0123456789'
+  const { server, api } = await clientWith(t, key)
+  server.reply({ status: 400, body: { email: [`refused for ${key}`] } })
+  const error = await api.createUser({ email: 'test@example.com' }).then(() => undefined, (e: unknown) => e) as CreateUserException
+  t.equal(error.message, JSON.stringify({ email: ['refused for [redacted]'] }), 'as written inside a JSON string')
+  t.same(error.fieldToErrors, { email: [`refused for ${key}`] })
+})
+
 test('a realistic key echoed by the backend: cut out of the message, kept in fieldToErrors', async (t) => {
   const { server, api } = await clientWith(t, REALISTIC_KEY)
   const body = { email: [`refused for Bearer ${REALISTIC_KEY}`] }

@@ -284,6 +284,11 @@ test('transport: redirects are not followed; the error names the URL, never the 
     t.equal(server.count(), 2, `${code}: one request per call, a redirect is not retried`)
   }
   t.equal(target.count(), 0, 'the redirect target never received a request, so neither key nor body went there')
+
+  for (const [headers, said] of [[{}, 'no Location'], [{ location: 'http://[' }, 'an unreadable Location']] as const) {
+    const server = await faultServer(t, status(302, headers))
+    await t.rejects(transport(server).request({ method: 'GET', path: '/x' }), { code: 'FST_PROPELAUTH_BACKEND_REDIRECT', message: new RegExp(`answered 302, a redirect to ${said}`) })
+  }
 })
 
 test('boot: a redirect from apiBaseUrl fails ready(), and the key the target would serve is never adopted', async (t) => {

@@ -32,9 +32,6 @@ export class ConcurrencyLimit {
     this.#options = options
   }
 
-  get active (): number { return this.#active }
-  get queued (): number { return this.#queue.size }
-
   async run<T> (task: () => Promise<T>): Promise<T> {
     if (this.#active < this.#options.concurrency) return await this.#start(task)
     if (this.#queue.size >= this.#options.maxQueued) throw this.#options.busy()
