@@ -117,12 +117,16 @@ export * from './lib/api/enums.js'
 export * from './lib/api/exceptions.js'
 export type { PropelAuthScopes, ProtectOptions, GuardHookName } from './lib/scope.js'
 export { propelAuthSecurityScheme } from './lib/openapi.js'
+// Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
+// types the same objects for TypeBox 0.34 (lib/schemas.ts says why).
 export {
   UserSchema,
   OrgMemberInfoSchema,
   LoginMethodSchema,
   ErrorResponseSchema,
+  type ObjectJsonSchema,
   type UserJson,
   type OrgMemberInfoJson,
+  type LoginMethodJson,
   type ErrorResponse
 } from './lib/schemas.js'

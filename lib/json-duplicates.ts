@@ -56,6 +56,29 @@ function countParsedMembers (root: unknown): number {
   return members
 }
 
+/** Number of `:` in `text`. */
+function countColons (text: string): number {
+  let colons = 0
+  let at = text.indexOf(':')
+  while (at !== -1) {
+    colons++
+    at = text.indexOf(':', at + 1)
+  }
+  return colons
+}
+
+/** Number of `:` in the string values of `parsed`'s own members (not nested ones). */
+function countColonsInTopLevelStrings (parsed: unknown): number {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 0
+  let colons = 0
+  const values = Object.values(parsed)
+  for (let i = 0; i < values.length; i++) {
+    const value: unknown = values[i]
+    if (typeof value === 'string') colons += countColons(value)
+  }
+  return colons
+}
+
 /**
  * Whether any object in `json` names a member twice (escaped spellings count:
  * `"iss"` and `"\u0069ss"` clash). The same answer as walking the text with a
@@ -65,7 +88,20 @@ function countParsedMembers (root: unknown): number {
  * the text names exactly when some object names a member twice. Used on the
  * verifier's hot path, where the payload is parsed anyway and a per-name Set
  * would cost as much as the parse.
+ *
+ * Counting the members written in the text means skipping every string, which
+ * costs as much as the parse itself. Most texts are settled by counting colons
+ * instead, at a third of the cost. Every member writes one colon outside strings,
+ * so the colons in the text are the written members plus the colons inside
+ * strings, at least as many as the parsed members. Without a backslash in the
+ * text, a string's parsed value is its written content, so the colons of the
+ * parsed top-level string values (an issuer URL, say) are colons inside written
+ * strings and may be taken off. When what remains equals the parsed members,
+ * written and parsed members are equal: no duplicate. Otherwise (colons in other
+ * strings, escapes, or a duplicate) the written members are counted exactly.
  */
 export function hasDuplicateMembers (json: string, parsed: unknown): boolean {
-  return countParsedMembers(parsed) !== countWrittenMembers(json)
+  const parsedMembers = countParsedMembers(parsed)
+  if (json.indexOf('\\') === -1 && countColons(json) - countColonsInTopLevelStrings(parsed) === parsedMembers) return false
+  return countWrittenMembers(json) !== parsedMembers
 }

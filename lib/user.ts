@@ -1,4 +1,4 @@
-import { LOGIN_METHOD_KINDS, type LoginMethodKind, type OrgMemberInfoClaims } from './claims.js'
+import { LOGIN_METHOD_KINDS, type LoginMethodKind } from './claims.js'
 import { deepFreeze } from './deep-freeze.js'
 
 export type OrgRoleStructure = 'single_role_in_hierarchy' | 'multi_role'
@@ -265,49 +265,43 @@ export function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {
   }
   const metadata = claims.org_metadata
   if (!isPlainObject(metadata)) fail('claim org_metadata must be an object')
-  const info: OrgMemberInfoClaims = {
-    org_id: requiredString(claims, 'org_id'),
-    org_name: requiredString(claims, 'org_name'),
-    url_safe_org_name: requiredString(claims, 'url_safe_org_name'),
-    org_metadata: frozenJsonObject(metadata),
-    user_role: requiredString(claims, 'user_role'),
-    inherited_user_roles_plus_current_role: stringArray(claims, 'inherited_user_roles_plus_current_role', true),
-    user_permissions: stringArray(claims, 'user_permissions', true),
-    additional_roles: stringArray(claims, 'additional_roles', false)
-  }
-  // Any structure other than multi_role behaves as the single-role hierarchy, as in PropelAuth's libraries.
-  const orgRoleStructure: OrgRoleStructure = structure === 'multi_role' ? 'multi_role' : 'single_role_in_hierarchy'
+  // Read straight into the fields: this runs for every org of every new token.
   return Object.freeze(new OrgMemberInfo({
-    orgId: info.org_id,
-    orgName: info.org_name,
-    urlSafeOrgName: info.url_safe_org_name,
-    orgMetadata: info.org_metadata,
-    userAssignedRole: info.user_role,
-    userInheritedRolesPlusCurrentRole: info.inherited_user_roles_plus_current_role,
-    userPermissions: info.user_permissions,
-    orgRoleStructure,
-    userAssignedAdditionalRoles: info.additional_roles,
+    orgId: requiredString(claims, 'org_id'),
+    orgName: requiredString(claims, 'org_name'),
+    urlSafeOrgName: requiredString(claims, 'url_safe_org_name'),
+    orgMetadata: frozenJsonObject(metadata),
+    userAssignedRole: requiredString(claims, 'user_role'),
+    userInheritedRolesPlusCurrentRole: stringArray(claims, 'inherited_user_roles_plus_current_role', true),
+    userPermissions: stringArray(claims, 'user_permissions', true),
+    // Any structure other than multi_role behaves as the single-role hierarchy, as in PropelAuth's libraries.
+    orgRoleStructure: structure === 'multi_role' ? 'multi_role' : 'single_role_in_hierarchy',
+    userAssignedAdditionalRoles: stringArray(claims, 'additional_roles', false),
     legacyOrgId: optionalString(claims, 'legacy_org_id')
   }))
 }
 
+/**
+ * One frozen instance per kind, for login methods that carry nothing but their
+ * kind (a password or magic-link sign-in, say): those need nothing built per
+ * token, and every user may share them since they are frozen.
+ */
+const BARE_LOGIN_METHODS = new Map<string, LoginMethod>(LOGIN_METHOD_KINDS.map((kind) => [kind, Object.freeze({ loginMethod: kind })]))
+const UNKNOWN_LOGIN_METHOD = BARE_LOGIN_METHODS.get('unknown') as LoginMethod
+
 function loginMethodFromClaims (value: unknown): LoginMethod {
-  if (value === undefined || value === null) return Object.freeze({ loginMethod: 'unknown' })
+  if (value === undefined || value === null) return UNKNOWN_LOGIN_METHOD
   if (!isPlainObject(value)) fail('claim login_method must be an object')
   const kind = value.login_method
   // Unknown kinds map to `unknown` and providers pass through unchecked, like the Node library.
-  if (typeof kind !== 'string' || !(LOGIN_METHOD_KINDS as readonly string[]).includes(kind)) {
-    return Object.freeze({ loginMethod: 'unknown' })
-  }
+  const bare = typeof kind === 'string' ? BARE_LOGIN_METHODS.get(kind) : undefined
+  if (bare === undefined) return UNKNOWN_LOGIN_METHOD
+  const provider = kind === 'social_sso' || kind === 'saml_sso' ? optionalString(value, 'provider') : undefined
+  const orgId = kind === 'saml_sso' ? optionalString(value, 'org_id') : undefined
+  if (provider === undefined && orgId === undefined) return bare
   const method: LoginMethod = { loginMethod: kind as LoginMethodKind }
-  if (kind === 'social_sso' || kind === 'saml_sso') {
-    const provider = optionalString(value, 'provider')
-    if (provider !== undefined) method.provider = provider
-  }
-  if (kind === 'saml_sso') {
-    const orgId = optionalString(value, 'org_id')
-    if (orgId !== undefined) method.orgId = orgId
-  }
+  if (provider !== undefined) method.provider = provider
+  if (orgId !== undefined) method.orgId = orgId
   return Object.freeze(method)
 }
 

@@ -1,10 +1,10 @@
 import { test } from 'tap'
-import { createPublicKey } from 'node:crypto'
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth from '../index.js'
 import { DEFAULT_SEED, startStandIn, type StandIn } from 'fastify-propelauth-standin'
-import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
+import { createTestAuth, createTestKeyPair, signClaims } from '../lib/testing/index.js'
 
 // fastify-propelauth/testing, as users of the package use it: minted tokens and
 // the stand-in are checked by the plugin's real verifier, never by themselves.
@@ -33,6 +33,20 @@ test('createTestKeyPair: a 2048-bit RSA key pair, the public half as SPKI PEM', 
   t.equal(key.asymmetricKeyType, 'rsa')
   t.equal(key.asymmetricKeyDetails?.modulusLength, 2048)
   t.equal(keyPair.privateKey.type, 'private')
+})
+
+test('signClaims: an RS256 compact JWS that an independent JOSE library verifies', async (t) => {
+  const claims = { user_id: 'u-1', iss: 'https://auth.example.test', iat: 1, exp: 4102444800, email: 'ada@example.test' }
+  const token = await signClaims(claims, keyPair.privateKey)
+  const { payload, protectedHeader } = await jwtVerify(token, createPublicKey(keyPair.publicKeyPem), { algorithms: ['RS256'], issuer: claims.iss })
+  t.same(protectedHeader, { alg: 'RS256', typ: 'JWT' })
+  t.same(payload, claims)
+})
+
+test('signClaims refuses a key that cannot make an RS256 signature', async (t) => {
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  await t.rejects(signClaims({ user_id: 'u-1' }, ec.privateKey), { name: 'TypeError', message: /RSA private key/ })
+  await t.rejects(signClaims({ user_id: 'u-1' }, createPublicKey(keyPair.publicKeyPem)), { name: 'TypeError', message: /RSA private key/ }, 'a public key cannot sign')
 })
 
 test('createTestAuth: defaults, and plugin options that trust its tokens offline', async (t) => {

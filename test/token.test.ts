@@ -162,6 +162,23 @@ test('structure: exactly three canonical base64url segments, JSON objects, no du
     'typ and kid are ignored, and jku/x5u never choose the key, as in PropelAuth')
 })
 
+test('claims are read as UTF-8: non-ASCII text comes through exactly, invalid UTF-8 is refused', async (t) => {
+  const v = verifier()
+  const signBytes = (payload: Buffer): string => {
+    const input = `${b64(JSON.stringify({ alg: 'RS256' }))}.${payload.toString('base64url')}`
+    return `${input}.${sign('sha256', Buffer.from(input), keyPair.privateKey).toString('base64url')}`
+  }
+  const user = v.verifyToken(signBytes(Buffer.from(JSON.stringify(claims({ first_name: 'Zoë', last_name: '李', username: 'ada 🚀' })))))
+  if (user instanceof Rejection) throw new Error(`refused: ${user.reason}`)
+  t.same([user.firstName, user.lastName, user.username], ['Zoë', '李', 'ada 🚀'])
+  const text = JSON.stringify(claims({ first_name: 'Zo_' }))
+  const at = text.indexOf('Zo_') + 2
+  for (const [bytes, name] of [[[0xff], 'a byte that is never UTF-8'], [[0xc3], 'a truncated sequence'], [[0xc0, 0xaf], 'an overlong encoding'], [[0xed, 0xa0, 0x80], 'a surrogate']] as const) {
+    const payload = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from(bytes), Buffer.from(text.slice(at + 1))])
+    t.equal(outcome(v.verifyToken(signBytes(payload))), 'invalid', name)
+  }
+})
+
 test('issuer must equal the configured issuer exactly (PropelAuth test case 11)', async (t) => {
   const v = verifier()
   t.equal(outcome(v.verifyToken(token())), 'ok')

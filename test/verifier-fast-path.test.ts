@@ -99,7 +99,12 @@ test('payload duplicates are refused at every depth, however they are written', 
     [`{${base},"org_id_to_org_member_info":{"o1":${org('')},"o1":${org('')}}}`, 'the same org twice'],
     [`{${base},"metadata":{"list":[{"a":1,"a":2}]}}`, 'duplicate inside an object in an array'],
     [`{${base},"metadata":{"__proto__":1,"__proto__":2}}`, 'duplicate __proto__'],
-    [`{${base},"metadata":{"a\\"b":1,"a\\"b":2}}`, 'duplicate name containing an escaped quote']
+    [`{${base},"metadata":{"a\\"b":1,"a\\"b":2}}`, 'duplicate name containing an escaped quote'],
+    // Colons inside strings must not make up for a duplicate's missing member.
+    [`{${base},"note":"a:b","note":"c"}`, 'duplicate whose dropped value held a colon'],
+    [`{${base},"m":{"a":"x","a":"y\\u003a"}}`, 'duplicate beside a colon written as an escape'],
+    [`{"user_id":"u-1","iss":"${ISSUER.replace(':', '\\u003a')}","iat":${NOW},"exp":${NOW + 600},"a":1,"a":2}`, 'duplicate beside an issuer whose colon is escaped'],
+    [`{${base},"url":"https://a.example:8443/x","url":"b"}`, 'duplicate of a top-level URL']
   ]
   for (const [payload, name] of cases) {
     JSON.parse(payload) // each case is valid JSON: only the duplicate is wrong
@@ -107,6 +112,7 @@ test('payload duplicates are refused at every depth, however they are written', 
   }
   const tricky = `{${base},"metadata":{"note":"a \\":\\" b","q":"\\\\","k":{"x":[1,{"y":"\\"z\\":"}]}}}`
   t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, tricky))), 'user u-1', 'quotes and colons inside strings are not taken for members')
+  t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, `{${base},"metadata":{"site":"https://a.example:8443","at":"12:30"}}`))), 'user u-1', 'colons in nested strings are not taken for members')
   t.equal(outcome(v.verifyToken(signRaw(PROPELAUTH_HEADER, `{ ${base.replaceAll('":', '" :\n\t').replaceAll(',', ' ,\r\n')} }`))), 'user u-1', 'whitespace anywhere is fine')
 })
 
@@ -143,6 +149,9 @@ test('hasDuplicateMembers agrees with hasDuplicateKeys on any JSON text', async 
     return hasDuplicateMembers(text, JSON.parse(text)) === expected
   }), { numRuns: 2000 })
   t.ok(withDuplicates > 100, `the generator produced texts with duplicates (${withDuplicates}) as well as without`)
+  for (const text of ['[{"a":"x:y","a":1}]', '[{"a":":"}]', '"a:b"', '1', 'null', '{"u":"https://a.example","v":{"w":"x:y"}}']) {
+    t.equal(hasDuplicateMembers(text, JSON.parse(text)), hasDuplicateKeys(text), `any JSON value at the root: ${text}`)
+  }
 })
 
 test('another spelling of a valid token is refused: each leniency of Node\'s base64 decoder', async (t) => {

@@ -1,9 +1,11 @@
-import { generateKeyPair, randomUUID, type KeyObject } from 'node:crypto'
+import { generateKeyPair, randomUUID, sign, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
-import { SignJWT } from 'jose'
 import type { AccessTokenClaims, LoginMethodClaims, OrgMemberInfoClaims, OrgRoleStructureWire } from '../claims.js'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
+// The callback form of crypto.sign runs on libuv's thread pool, as WebCrypto's
+// signing does: minting many tokens does not block the event loop.
+const signAsync = promisify(sign)
 
 /** PropelAuth's default roles, highest first: each role inherits the ones below it. */
 export const DEFAULT_ROLE_HIERARCHY: readonly string[] = ['Owner', 'Admin', 'Member']
@@ -136,7 +138,25 @@ export function accessTokenClaims (options: MintAccessTokenOptions, issuer: stri
   return claims
 }
 
-/** Signs claims as PropelAuth does: RS256, compact JWS. */
+// PropelAuth's header: the same in every token it issues.
+const HEADER_SEGMENT = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url')
+
+/** The part of a PropelAuth token that its signature covers: `header.payload`, base64url. */
+export function signingInputOf (claims: Record<string, unknown>): string {
+  return `${HEADER_SEGMENT}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`
+}
+
+/**
+ * Signs claims as PropelAuth does: RS256 (RSASSA-PKCS1-v1_5 with SHA-256), compact
+ * JWS. Signed with node:crypto rather than a JOSE library: a test file that imports
+ * the testing kit then loads nothing beyond Node itself.
+ */
 export async function signClaims (claims: Record<string, unknown>, privateKey: KeyObject): Promise<string> {
-  return await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey)
+  // An EC or Ed25519 key would sign too, and make a token that claims RS256 but never verifies.
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
+    throw new TypeError('signClaims: RS256 needs an RSA private key (createTestKeyPair makes one)')
+  }
+  const signingInput = signingInputOf(claims)
+  const signature = await signAsync('sha256', Buffer.from(signingInput), privateKey)
+  return `${signingInput}.${signature.toString('base64url')}`
 }

@@ -1,0 +1,42 @@
+// `npm run build`: the declarations from tsc, the JavaScript from esbuild.
+//
+// Why bundle: a serverless function imports the plugin on every cold start, and
+// loading ES modules costs per file (resolve, read, parse, link) more than their
+// code does. Measured on Node 20 with fastify already loaded (fresh processes,
+// medians of interleaved rounds, CPU time): the 40 files tsc emits took 46.8 ms
+// to import, the same code bundled into one file 13.3 ms, and @fastify/jwt
+// 34.6 ms. Leaving the backend API client and the OpenAPI code out of the bundle,
+// to load them when first used, would save 4 ms more (9.3 ms for the rest) but
+// turn every API function and API-key guard into a deferred import and move that
+// cost into the first request that needs one; not worth it after bundling.
+//
+// Each public entry is bundled with code splitting: what two entries share (the
+// schemas of the main entry and of `fastify-propelauth/sinclair-typebox`) lives
+// in one chunk, so both hand out the very same objects. Dependencies stay
+// imports. No source maps are shipped: the TypeScript sources are not in the
+// package, so a map would point at files that are not there.
+import { rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { build } from 'esbuild'
+
+const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts']
+
+rmSync('dist', { recursive: true, force: true })
+execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
+await build({
+  entryPoints: ENTRIES,
+  outbase: '.',
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  tsconfig: 'tsconfig.build.json',
+  packages: 'external',
+  // Classes and functions keep their names (`User`, not `User2` after a clash),
+  // as users see them in logs and stack traces.
+  keepNames: true,
+  logLevel: 'warning'
+})

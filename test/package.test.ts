@@ -1,0 +1,59 @@
+import { test } from 'tap'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+// The package as npm publishes it and as an app imports it: built (dist/, which
+// `npm test` builds first), by its name, resolved through package.json `exports`.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const RECORD_LOADS = fileURLToPath(new URL('./helpers/record-loads.mjs', import.meta.url))
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
+/** The ES modules a fresh `node` loads for `program`, as URLs. */
+function modulesLoadedBy (program: string): string[] {
+  const result = spawnSync(process.execPath, ['--import', RECORD_LOADS, '--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`node failed (was the package built? npm run build): ${result.stderr}`)
+  return result.stderr.split('\n').filter((line) => line.startsWith('loaded ')).map((line) => line.slice('loaded '.length))
+}
+
+const packageOf = (url: string): string | undefined => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]
+
+test('importing an entry loads no schema library and no JOSE library', async (t) => {
+  for (const entry of ['fastify-propelauth', 'fastify-propelauth/testing']) {
+    const before = new Set(modulesLoadedBy('await import(\'fastify\')'))
+    const added = modulesLoadedBy(`await import('fastify'); await import('${entry}')`).filter((url) => !before.has(url))
+    const packages = new Set(added.map(packageOf).filter((name) => name !== undefined))
+    for (const name of ['@sinclair/typebox', 'typebox', 'jose']) {
+      t.notOk(packages.has(name), `${entry} does not load ${name}`)
+    }
+    t.ok(added.some((url) => url.startsWith('file://') && url.includes('/dist/')), `${entry}: the test saw the package's own files load`)
+  }
+})
+
+test('no TypeBox and no JOSE library is installed with the package', async (t) => {
+  const installed = Object.keys(manifest.dependencies ?? {})
+  for (const name of ['@sinclair/typebox', 'typebox', 'jose']) t.notOk(installed.includes(name), name)
+  t.equal(manifest.peerDependenciesMeta['@sinclair/typebox']?.optional, true, '@sinclair/typebox is an optional peer: only the apps that type with it have it')
+})
+
+test('every source map in the package names sources that ship with it', async (t) => {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }))
+  const files = new Set<string>(pack.files.map((file: { path: string }) => file.path))
+  t.ok(files.has('dist/index.js'), 'the pack holds the build')
+  for (const path of files) {
+    if (!path.endsWith('.map')) continue
+    const map = JSON.parse(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'))
+    const directory = path.slice(0, path.lastIndexOf('/') + 1)
+    for (const source of map.sources as string[]) {
+      if (map.sourcesContent !== undefined) continue
+      const resolved = new URL(source, `file:///${directory}`).pathname.slice(1)
+      t.ok(files.has(resolved), `${path} names ${source}, which is shipped`)
+    }
+  }
+  for (const [subpath, target] of Object.entries(manifest.exports as Record<string, string | Record<string, string>>)) {
+    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
+      t.ok(files.has(file.replace(/^\.\//, '')), `${subpath}: ${file} is shipped`)
+    }
+  }
+})
