@@ -34,6 +34,7 @@ function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOption
 const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async function fastifyPropelAuth (fastify, rawOptions) {
   const options = resolveOptions(rawOptions)
   assertDecoratorsFree(fastify, options)
+  for (const warning of options.warnings) fastify.log.warn(warning)
 
   const transport = new Transport({
     apiBaseUrl: options.apiBaseUrl,
@@ -79,7 +80,14 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     // PropelAuth's backend API, and the end-user API key guards built on it. End-user API
     // keys are sent by programs, in the Authorization header only, and so are the access
     // tokens `requireUserOrApiKey` accepts, whatever the option `tokenFrom` says.
-    ...createBackendApi(transport, { requireUser: guards.from('authorization').requireUser, apiKeyCache: options.apiKeyCache, logRefusal, slots }),
+    ...createBackendApi(transport, {
+      requireUser: guards.from('authorization').requireUser,
+      apiKeyCache: options.apiKeyCache,
+      apiKeyValidation: options.apiKeyValidation,
+      timeout: options.timeout,
+      logRefusal,
+      slots
+    }),
     protect,
     denyByDefault,
     composed,

@@ -3,8 +3,9 @@ import { FieldErrorsException } from '../index.js'
 
 // Routes that call PropelAuth's backend API through the plugin (`app.auth.*`):
 // an org's admins list its members, members who may invite do so, and those
-// who manage API keys create one for the org. With `npm start` they run against
-// the stand-in, so the changes they make show up in the next tokens it mints.
+// who manage API keys create one for the org, which then opens /api/v1/org.
+// With `npm start` they run against the stand-in, so the changes they make show
+// up in the next tokens it mints.
 
 const orgParams = {
   type: 'object',
@@ -115,5 +116,19 @@ export async function apiRoutes (app: FastifyInstance): Promise<void> {
       metadata: { createdBy: app.auth.user(request).userId }
     })
     return await reply.code(201).send({ apiKeyId: key.apiKeyId, apiKeyToken: key.apiKeyToken })
+  })
+
+  // Called with an org API key (`Authorization: Bearer <apiKeyToken>`), not a token.
+  app.get('/api/v1/org', {
+    onRequest: app.auth.requireApiKey,
+    schema: {
+      description: 'The org of the API key this request is made with, and who created the key.',
+      response: {
+        200: { type: 'object', properties: { orgId: { type: 'string' }, orgName: { type: 'string' }, createdBy: { type: 'string' } } }
+      }
+    }
+  }, async (request) => {
+    const metadata = app.auth.getApiKeyValidation(request)?.metadata
+    return { orgId: request.org?.orgId, orgName: request.org?.orgName, createdBy: metadata?.createdBy }
   })
 }

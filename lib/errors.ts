@@ -110,6 +110,17 @@ export const BackendUnreachableError = createError(
   502
 )
 
+/**
+ * PropelAuth's backend never redirects; a redirect comes from something between
+ * (a proxy, a captive portal, a wrong `apiBaseUrl`). It is not followed: the
+ * target would receive the integration key and could answer in PropelAuth's place.
+ */
+export const BackendRedirectError = createError(
+  'FST_PROPELAUTH_BACKEND_REDIRECT',
+  'fastify-propelauth: %s',
+  502
+)
+
 export const MissingApiKeyError = createError(
   'FST_PROPELAUTH_MISSING_API_KEY',
   'fastify-propelauth: the `apiKey` option is required to call the PropelAuth backend API (%s)',
@@ -144,7 +155,7 @@ export const BackendResponseError = createError(
   502
 )
 
-/** An ID that PropelAuth cannot know (not a UUID), refused before any request is sent. */
+/** An ID that PropelAuth cannot know (not a UUID, or a dot segment such as `..`), refused before any request is sent. */
 export const InvalidIdError = createError(
   'FST_PROPELAUTH_INVALID_ID',
   'fastify-propelauth: %s',
@@ -174,8 +185,9 @@ export const ApiKeyRateLimitedError = createError(
 )
 
 /**
- * The key could not be checked: PropelAuth unreachable, 5xx, or the integration key
- * rejected. Not a 401, so that a client with a good key retries instead of discarding it.
+ * The key could not be checked: PropelAuth unreachable, 5xx, the integration key
+ * rejected, or an answer that is not a validation (no user and no org, or the wrong
+ * shape). Not a 401, so that a client with a good key retries instead of discarding it.
  */
 export const ApiKeyValidationUnavailableError = createError(
   'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE',
@@ -199,6 +211,17 @@ export interface RefusalHeaders {
 export function withHeaders<E extends Error> (error: E, headers: Record<string, string>): E & RefusalHeaders {
   return Object.assign(error, { headers })
 }
+
+/**
+ * Too many API keys are waiting to be checked with PropelAuth (the queue of
+ * option `apiKeyValidation` is full, or a request waited in it too long); sent
+ * with `Retry-After`. The key was not looked at: it may be good.
+ */
+export const ApiKeyValidationBusyError = createError(
+  'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY',
+  'Too many API keys are being validated right now; retry later',
+  503
+)
 
 /** The failures a token check can end in, each a 401. */
 export type AuthenticationError =

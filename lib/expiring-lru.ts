@@ -66,6 +66,10 @@ export class ExpiringLru<V> {
     this.#entries.set(key, { value, expiresAt, placedAt: ++this.#placements })
   }
 
+  delete (key: string): void {
+    this.#entries.delete(key)
+  }
+
   clear (): void {
     this.#entries.clear()
   }

@@ -64,9 +64,11 @@ export interface GuardInfo {
   /**
    * Statuses the guard may answer besides those of its `kind`, documented as
    * responses of every route it guards: the API-key guards answer 429 when
-   * PropelAuth rate-limits the key and 502 when PropelAuth cannot be asked.
+   * PropelAuth rate-limits the key, 502 when PropelAuth cannot be asked (or
+   * answers with something that is not a validation), 503 when too many keys
+   * wait to be checked.
    */
-  extraStatuses?: ReadonlyArray<'429' | '502'>
+  extraStatuses?: ReadonlyArray<'429' | '502' | '503'>
   /**
    * Which 401s the guard sends, when not the access-token ones of `requireUser`
    * (FST_PROPELAUTH_MISSING_TOKEN, …): `api-key` sends FST_PROPELAUTH_MISSING_CREDENTIALS

@@ -34,7 +34,11 @@ export async function fetchVerifierKeyPem (transport: Transport, authHostname: s
   try {
     response = await transport.request({ method: 'GET', path: METADATA_PATH, retry: true })
   } catch (error) {
-    throw new MetadataFetchError(`${reasonOf(error)}. Check that ${transport.apiBaseUrl} is reachable (options \`apiBaseUrl\`, \`timeout\`, \`retries\`).`, { cause: error })
+    // A redirect was answered, so the host is reachable; its message already says what to fix.
+    const hint = (error as { code?: unknown }).code === 'FST_PROPELAUTH_BACKEND_REDIRECT'
+      ? ''
+      : `. Check that ${transport.apiBaseUrl} is reachable (options \`apiBaseUrl\`, \`timeout\`, \`retries\`).`
+    throw new MetadataFetchError(`${reasonOf(error)}${hint}`, { cause: error })
   }
   switch (response.status) {
     case 200:

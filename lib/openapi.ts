@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import {
   ApiKeyRateLimitedError,
+  ApiKeyValidationBusyError,
   ApiKeyValidationUnavailableError,
   InvalidApiKeyError,
   MissingCredentialsError,
@@ -23,7 +24,7 @@ import { recordRouteDeclaredOn } from './scope.js'
 // on their schema under an `x-` key (swagger copies `x-` keys onto the
 // operation). The `swagger` decorator is wrapped so that, after swagger has
 // built the document, each noted operation gets its `security`, the responses
-// its guards can send (401/403; 429/502 for the API-key guards) and its
+// its guards can send (401/403; 429/502/503 for the API-key guards) and its
 // requirement, and the security scheme is added to `components.securitySchemes`.
 //
 // Why not set `schema.security` directly: swagger throws while building the
@@ -94,7 +95,7 @@ function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | u
   const statuses: Annotation['statuses'] = refusing.some((guard) => guard.kind === 'org')
     ? ['401', '403']
     : refusal !== undefined ? ['401'] : []
-  // What some guard declares besides its kind's (the API-key guards' 429 and 502), once each, in order.
+  // What some guard declares besides its kind's (the API-key guards' 429, 502 and 503), once each, in order.
   const extra = new Set(refusing.flatMap((guard) => guard.extraStatuses ?? []))
   statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
   const unauthorized = [...new Set(refusing.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
@@ -150,8 +151,13 @@ const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
     example: errorExample(new ApiKeyRateLimitedError(), 'Too Many Requests')
   },
   502: {
-    description: 'Bad Gateway: the API key could not be checked because PropelAuth is unreachable, failing or refusing the integration key (FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE); the key may be fine, so retry later.',
+    description: 'Bad Gateway: the API key could not be checked because PropelAuth is unreachable, failing, refusing the integration key or answering with something that is not a validation (FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE); the key may be fine, so retry later.',
     example: errorExample(new ApiKeyValidationUnavailableError(), 'Bad Gateway')
+  },
+  503: {
+    description: 'Service Unavailable: too many API keys are waiting to be checked with PropelAuth (FST_PROPELAUTH_API_KEY_VALIDATION_BUSY); the key was not looked at, so retry later.',
+    header: { name: 'Retry-After', type: 'integer', description: 'Seconds to wait before retrying' },
+    example: errorExample(new ApiKeyValidationBusyError(), 'Service Unavailable')
   }
 }
 
@@ -290,7 +296,7 @@ function applyAnnotation (operation: Json, annotation: Annotation, openapi: bool
 
 /**
  * Turns the annotations swagger copied onto operations into `security`, the
- * guards' responses (401/403; 429/502 for the API-key guards) and descriptions,
+ * guards' responses (401/403; 429/502/503 for the API-key guards) and descriptions,
  * and makes sure every scheme they name exists.
  * Mutates `doc` (swagger's cached document) and returns whether it changed.
  */

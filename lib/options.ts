@@ -1,5 +1,6 @@
 import type { DecoratorNameOptions } from './decorator-names.js'
 import { InvalidOptionError } from './errors.js'
+import { checkPlainHttp } from './url-policy.js'
 import { readVerifierKey } from './verifier-key.js'
 // Where tokens come from, deny by default, log levels: validated in their own modules.
 import { resolveDenyByDefault, type DenyByDefaultOption, type ResolvedDenyByDefault } from './deny-by-default.js'
@@ -15,6 +16,16 @@ export const MAX_RETRIES = 10
 /** The longest delay Node's timers accept; AbortSignal.timeout fires at once beyond it. */
 export const MAX_TIMEOUT_MS = 2_147_483_647
 export const DEFAULT_KEY_REFRESH_COOLDOWN_S = 60
+/**
+ * Below one second a flood of forged tokens turns into a flood of key fetches
+ * on PropelAuth, each carrying the integration key.
+ */
+export const MIN_KEY_REFRESH_COOLDOWN_S = 1
+/**
+ * More leeway than a few minutes is no longer clock skew: it keeps expired
+ * tokens working. PropelAuth's Python library uses 60 s.
+ */
+export const MAX_CLOCK_TOLERANCE_S = 300
 
 /** The names under which the guards put the user and the org on the request. */
 export interface RequestDecoratorNames {
@@ -49,21 +60,36 @@ export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   tokenVerificationMetadata?: TokenVerificationMetadata
   /** Where backend API calls go. Default `https://propelauth-api.com`. */
   apiBaseUrl?: string
-  /** Seconds of leeway on `exp` and `nbf`. Default 0, as PropelAuth's Node library. */
+  /**
+   * Accept `http://` for `authUrl` and `apiBaseUrl` off loopback (a warning is
+   * logged at registration). Plain HTTP on localhost, 127.0.0.0/8 and [::1] needs
+   * no option. Default false.
+   */
+  allowInsecureHttp?: boolean
+  /** Seconds of leeway on `exp` and `nbf`, 0 to 300. Default 0, as PropelAuth's Node library. */
   clockTolerance?: number
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
   cache?: false | { max?: number }
   /**
-   * Cache of end-user API keys found valid by `requireApiKey` / `requireUserOrApiKey`:
-   * `{ max, ttl }` (entries, seconds up to 600), or `false` to ask PropelAuth on every
-   * request. Only positive answers are cached, keyed by a SHA-256 of the key. Default `{ max: 1000, ttl: 30 }`.
+   * Cache of end-user API key answers for `requireApiKey` / `requireUserOrApiKey`,
+   * keyed by a SHA-256 of the key: `{ max, ttl, invalidTtl }` (entries; seconds a
+   * valid key is reused, 1 to 600; seconds a refused key is refused without asking
+   * again, 0 to 60), or `false` to ask PropelAuth on every request.
+   * Default `{ max: 1000, ttl: 30, invalidTtl: 5 }`.
    */
-  apiKeyCache?: false | { max?: number, ttl?: number }
+  apiKeyCache?: false | { max?: number, ttl?: number, invalidTtl?: number }
+  /**
+   * Bounds on the questions `requireApiKey` / `requireUserOrApiKey` ask PropelAuth:
+   * at most `concurrency` at once (1 to 1000), at most `maxQueued` more waiting
+   * (0 to 100000; beyond that a request is answered 503 at once). Default
+   * `{ concurrency: 10, maxQueued: 1000 }`.
+   */
+  apiKeyValidation?: { concurrency?: number, maxQueued?: number }
   /** Milliseconds before one attempt of a backend call (the key fetch included) is abandoned; 1 or more. Default 10000. */
   timeout?: number
   /** Extra attempts (0 to 10) for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
   retries?: number
-  /** Seconds between two refetches of the key after a signature failure (key rotation). Default 60. */
+  /** Seconds between two refetches of the key after a signature failure (key rotation), 1 or more. Default 60. */
   keyRefreshCooldown?: number
   /** Security scheme and route annotation for @fastify/swagger; `false` turns annotation off. */
   openapi?: boolean | OpenApiOptions
@@ -99,12 +125,15 @@ export interface ResolvedOptions {
   requestDecorators: RequestDecoratorNames
   clockTolerance: number
   cacheMax: number
-  /** Entries (0: no cache) and seconds an API key validation is reused. */
-  apiKeyCache: { max: number, ttl: number }
+  /** Entries (0: no cache), seconds a valid answer is reused and seconds a refusal is (0: not at all). */
+  apiKeyCache: { max: number, ttl: number, invalidTtl: number }
+  apiKeyValidation: { concurrency: number, maxQueued: number }
   timeout: number
   retries: number
   keyRefreshCooldown: number
   openapi: { enabled: boolean, securitySchemeName: string }
+  /** Said once at registration (plain HTTP allowed off loopback); never contains a secret. */
+  warnings: string[]
 
   // --- where tokens come from, deny by default, log levels --------------------------
   tokenFrom: ResolvedTokenFrom
@@ -114,8 +143,8 @@ export interface ResolvedOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'decorator', 'requestDecorators', 'clockTolerance',
-  'cache', 'apiKeyCache', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi',
+  'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'allowInsecureHttp', 'decorator', 'requestDecorators', 'clockTolerance',
+  'cache', 'apiKeyCache', 'apiKeyValidation', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi',
   // where tokens come from, deny by default, log levels
   'tokenFrom', 'denyByDefault', 'logLevels'
 ])
@@ -139,7 +168,14 @@ function describe (value: unknown, secret?: string): string {
   return typeof value === 'object' ? 'an object' : String(value)
 }
 
-function parseHttpUrl (name: string, value: unknown, example: string, secret: string | undefined): URL {
+interface UrlRules {
+  secret: string | undefined
+  allowInsecureHttp: boolean
+  warnings: string[]
+}
+
+function parseHttpUrl (name: string, value: unknown, example: string, rules: UrlRules): URL {
+  const { secret } = rules
   if (typeof value !== 'string' || value.trim() === '') {
     invalid(`option \`${name}\` is required: the URL of ${example} (got ${describe(value, secret)})`)
   }
@@ -156,6 +192,9 @@ function parseHttpUrl (name: string, value: unknown, example: string, secret: st
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     invalid(`option \`${name}\` must be an http or https URL such as ${example} (got ${describe(value, secret)})`)
   }
+  const verdict = checkPlainHttp(name, url, rules.allowInsecureHttp, describe(url.origin, secret))
+  if (!verdict.allowed) invalid(verdict.reason)
+  if (verdict.warning !== undefined) rules.warnings.push(verdict.warning)
   return url
 }
 
@@ -174,10 +213,11 @@ function wholeNumberInRange (name: string, value: unknown, fallback: number, uni
   return value
 }
 
-function nonNegativeNumber (name: string, value: unknown, fallback: number, unit: string): number {
+function numberInRange (name: string, value: unknown, fallback: number, unit: string, min: number, max: number, why = ''): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    invalid(`option \`${name}\` must be a finite number of ${unit}, 0 or more (got ${describe(value)})`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Number.MAX_VALUE ? `${min} or more` : `from ${min} to ${max}`
+    invalid(`option \`${name}\` must be a finite number of ${unit}, ${range} (got ${describe(value)})${why}`)
   }
   return value
 }
@@ -197,21 +237,41 @@ function resolveCache (value: unknown): number {
   return max
 }
 
-export const DEFAULT_API_KEY_CACHE = Object.freeze({ max: 1000, ttl: 30 })
+export const DEFAULT_API_KEY_CACHE = Object.freeze({ max: 1000, ttl: 30, invalidTtl: 5 })
 /** Longest an API key validation is reused: a revoked key must stop working soon. */
 const MAX_API_KEY_CACHE_TTL_S = 600
+/** Longest a refused key is refused without asking: a key created meanwhile elsewhere must work soon. */
+const MAX_API_KEY_INVALID_TTL_S = 60
 
 function resolveApiKeyCache (value: unknown): ResolvedOptions['apiKeyCache'] {
   if (value === undefined || value === true) return { ...DEFAULT_API_KEY_CACHE }
-  if (value === false) return { max: 0, ttl: 0 }
+  if (value === false) return { max: 0, ttl: 0, invalidTtl: 0 }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    invalid(`option \`apiKeyCache\` must be false or { max: <entries>, ttl: <seconds> } (got ${describe(value)})`)
+    invalid(`option \`apiKeyCache\` must be false or { max: <entries>, ttl: <seconds>, invalidTtl: <seconds> } (got ${describe(value)})`)
   }
-  onlyKnownKeys('apiKeyCache', value, ['max', 'ttl'])
-  const { max, ttl } = value as { max?: unknown, ttl?: unknown }
+  onlyKnownKeys('apiKeyCache', value, ['max', 'ttl', 'invalidTtl'])
+  const { max, ttl, invalidTtl } = value as { max?: unknown, ttl?: unknown, invalidTtl?: unknown }
   return {
     max: wholeNumberInRange('apiKeyCache.max', max, DEFAULT_API_KEY_CACHE.max, 'entries', 1, Number.MAX_SAFE_INTEGER),
-    ttl: wholeNumberInRange('apiKeyCache.ttl', ttl, DEFAULT_API_KEY_CACHE.ttl, 'seconds', 1, MAX_API_KEY_CACHE_TTL_S)
+    ttl: wholeNumberInRange('apiKeyCache.ttl', ttl, DEFAULT_API_KEY_CACHE.ttl, 'seconds', 1, MAX_API_KEY_CACHE_TTL_S),
+    invalidTtl: wholeNumberInRange('apiKeyCache.invalidTtl', invalidTtl, DEFAULT_API_KEY_CACHE.invalidTtl, 'seconds', 0, MAX_API_KEY_INVALID_TTL_S)
+  }
+}
+
+export const DEFAULT_API_KEY_VALIDATION = Object.freeze({ concurrency: 10, maxQueued: 1000 })
+const MAX_API_KEY_VALIDATION_CONCURRENCY = 1000
+const MAX_API_KEY_VALIDATION_QUEUE = 100_000
+
+function resolveApiKeyValidation (value: unknown): ResolvedOptions['apiKeyValidation'] {
+  if (value === undefined) return { ...DEFAULT_API_KEY_VALIDATION }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalid(`option \`apiKeyValidation\` must be { concurrency: <calls>, maxQueued: <requests> } (got ${describe(value)})`)
+  }
+  onlyKnownKeys('apiKeyValidation', value, ['concurrency', 'maxQueued'])
+  const { concurrency, maxQueued } = value as { concurrency?: unknown, maxQueued?: unknown }
+  return {
+    concurrency: wholeNumberInRange('apiKeyValidation.concurrency', concurrency, DEFAULT_API_KEY_VALIDATION.concurrency, 'calls', 1, MAX_API_KEY_VALIDATION_CONCURRENCY),
+    maxQueued: wholeNumberInRange('apiKeyValidation.maxQueued', maxQueued, DEFAULT_API_KEY_VALIDATION.maxQueued, 'requests', 0, MAX_API_KEY_VALIDATION_QUEUE)
   }
 }
 
@@ -304,7 +364,13 @@ export function resolveOptions (options: unknown): ResolvedOptions {
   }
   const secret = apiKey
 
-  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com', secret)
+  const allowInsecureHttp = opts.allowInsecureHttp ?? false
+  if (typeof allowInsecureHttp !== 'boolean') {
+    invalid(`option \`allowInsecureHttp\` must be a boolean (got ${describe(allowInsecureHttp, secret)})`)
+  }
+  const urlRules: UrlRules = { secret, allowInsecureHttp, warnings: [] }
+
+  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com', urlRules)
 
   let verifierKeyPem: string | undefined
   let issuer = authUrl.origin
@@ -333,7 +399,7 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     invalid('option `apiKey` is required to fetch the token verification key; pass it, or pass `tokenVerificationMetadata` to skip the fetch')
   }
 
-  const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', secret)
+  const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', urlRules)
 
   const decorator = opts.decorator ?? 'auth'
   if (typeof decorator !== 'string' || !IDENTIFIER.test(decorator)) {
@@ -349,14 +415,18 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     apiBaseUrl: apiBaseUrl.origin + apiBaseUrl.pathname.replace(/\/+$/, ''),
     decorator,
     requestDecorators: resolveRequestDecorators(opts.requestDecorators, secret),
-    clockTolerance: nonNegativeNumber('clockTolerance', opts.clockTolerance, 0, 'seconds'),
+    clockTolerance: numberInRange('clockTolerance', opts.clockTolerance, 0, 'seconds', 0, MAX_CLOCK_TOLERANCE_S,
+      '; more leeway than a few minutes keeps expired tokens working'),
     cacheMax: resolveCache(opts.cache),
     apiKeyCache: resolveApiKeyCache(opts.apiKeyCache),
+    apiKeyValidation: resolveApiKeyValidation(opts.apiKeyValidation),
     // 0 is refused rather than read as "no timeout" or "the default": a key fetch with no time limit could hang a boot.
     timeout: wholeNumberInRange('timeout', opts.timeout, DEFAULT_TIMEOUT_MS, 'milliseconds', 1, MAX_TIMEOUT_MS),
     retries: wholeNumberInRange('retries', opts.retries, DEFAULT_RETRIES, 'attempts', 0, MAX_RETRIES),
-    keyRefreshCooldown: nonNegativeNumber('keyRefreshCooldown', opts.keyRefreshCooldown, DEFAULT_KEY_REFRESH_COOLDOWN_S, 'seconds'),
+    keyRefreshCooldown: numberInRange('keyRefreshCooldown', opts.keyRefreshCooldown, DEFAULT_KEY_REFRESH_COOLDOWN_S, 'seconds', MIN_KEY_REFRESH_COOLDOWN_S, Number.MAX_VALUE,
+      '; a shorter cooldown lets forged tokens make PropelAuth fetch the key over and over'),
     openapi: resolveOpenApi(opts.openapi, secret),
+    warnings: urlRules.warnings,
     ...resolveAppShapeOptions(opts)
   }
 }

@@ -1,4 +1,5 @@
 import { LOGIN_METHOD_KINDS, type LoginMethodKind } from './claims.js'
+import { deepFreeze } from './deep-freeze.js'
 
 export type OrgRoleStructure = 'single_role_in_hierarchy' | 'multi_role'
 
@@ -254,19 +255,6 @@ function frozenJsonObject (value: Record<string, unknown>): Record<string, unkno
     if (Object.hasOwn(value, key)) return deepFreeze(value)
   }
   return EMPTY_OBJECT
-}
-
-/** Freezes a JSON value and everything in it, without recursion (the depth is the token's to choose). */
-function deepFreeze<T extends object> (root: T): T {
-  const stack: object[] = [root]
-  while (stack.length > 0) {
-    const value = stack.pop() as object
-    Object.freeze(value)
-    for (const child of Object.values(value)) {
-      if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) stack.push(child)
-    }
-  }
-  return root
 }
 
 export function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {

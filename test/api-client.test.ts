@@ -94,6 +94,31 @@ test('every dynamic path segment is percent-encoded', async (t) => {
   ])
 })
 
+test('"." and ".." cannot move a path: refused before sending; their percent-encoded spellings are sent as literal segments', async (t) => {
+  const { server, api } = await client(t)
+  for (const dots of ['.', '..']) {
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['fetchScimGroup', () => api.fetchScimGroup({ orgId: ORG_ID, groupId: dots })],
+      ['fetchFreshTokenFromProvider', () => api.fetchFreshTokenFromProvider(USER_ID, dots as never)],
+      ['fetchChartMetricData', () => api.fetchChartMetricData(dots as never, 'Daily')]
+    ]
+    for (const [name, call] of calls) {
+      const result = call()
+      t.type(result, Promise, `${name}(${dots}): a promise, never a synchronous throw`)
+      await t.rejects(result, { code: 'FST_PROPELAUTH_INVALID_ID', statusCode: 400, message: /"\." and "\.\." cannot be sent as an ID or name/ }, `${name}(${dots})`)
+    }
+  }
+  t.equal(server.requests.length, 0, 'nothing was sent')
+
+  server.reply({ status: 200, body: { group_id: 'g', display_name: 'G', members: [] } }, { status: 200, body: {} })
+  await api.fetchScimGroup({ orgId: ORG_ID, groupId: '%2e%2e' })
+  await api.fetchChartMetricData('.%2E' as never, 'Daily')
+  t.same(server.requests.map((request) => request.target), [
+    `/api/backend/v1/scim/${ORG_ID}/groups/%252e%252e`,
+    '/api/backend/v1/chart_metrics/.%252E?cadence=Daily'
+  ], 'the % is encoded, so no segment is removed')
+})
+
 test('bodies that are not JSON give a clear error, never a SyntaxError', async (t) => {
   const { server, api } = await client(t)
   server.reply({ status: 400, body: '<html>Bad Request</html>' })
@@ -177,6 +202,6 @@ test('a 429 PropelAuth keeps answering becomes RateLimitedException with what it
 
 test('createPropelAuthClient refuses options that are not an object, saying what it expects', async (t) => {
   for (const options of [null, undefined, 'https://auth.example.com', []]) {
-    t.throws(() => createPropelAuthClient(options as never), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /expects \{ authUrl, apiKey, apiBaseUrl\?, timeout\?, retries\? \}/ }, String(options))
+    t.throws(() => createPropelAuthClient(options as never), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /expects \{ authUrl, apiKey, apiBaseUrl\?, allowInsecureHttp\?, timeout\?, retries\? \}/ }, String(options))
   }
 })

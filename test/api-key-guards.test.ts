@@ -6,39 +6,10 @@ import { ApiKeyCache } from '../lib/api/api-key-cache.js'
 import { startStandIn } from 'fastify-propelauth-standin'
 import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
 import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
+import { MEMBER, ORG, ORG_ID, USER, USER_ID } from './helpers/api-key-answers.js'
 
-const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
-const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
 const API_KEY = 'a1b2c3d4'.repeat(8)
 const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
-
-const USER = {
-  user_id: USER_ID,
-  email: 'ada@example.com',
-  email_confirmed: true,
-  has_password: true,
-  first_name: 'Ada',
-  locked: false,
-  enabled: true,
-  mfa_enabled: false,
-  can_create_orgs: true,
-  created_at: 1700000000,
-  last_active_at: 1700000500,
-  metadata: { plan_code: 'pro' },
-  properties: { team: 'core' }
-}
-const MEMBER = {
-  org_id: ORG_ID,
-  org_name: 'Acme Inc',
-  url_safe_org_name: 'acme-inc',
-  org_metadata: {},
-  user_role: 'Admin',
-  inherited_user_roles_plus_current_role: ['Admin', 'Member'],
-  user_permissions: ['read'],
-  org_role_structure: 'single_role_in_hierarchy',
-  additional_roles: []
-}
-const ORG = { org_id: ORG_ID, org_name: 'Acme Inc', is_saml_configured: false, metadata: { tier: 'gold' } }
 
 // One key pair for the file: generating RSA keys is the slow part of a setup.
 const sharedTestAuth = createTestAuth()
@@ -85,7 +56,7 @@ test('requireApiKey admits a personal key: request.user is the key\'s user, requ
   const response = await app.inject({ url: '/key', headers: bearer(API_KEY) })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.match(body.user, { userId: USER_ID, email: 'ada@example.com', firstName: 'Ada', metadata: { plan_code: 'pro' }, properties: { team: 'core' }, loginMethod: { loginMethod: 'unknown' } })
+  t.match(body.user, { userId: USER_ID, email: 'ada@example.com', firstName: 'Ada', metadata: USER.metadata, properties: { teamSize: 3 }, loginMethod: { loginMethod: 'unknown' } })
   t.equal(body.org, null)
   t.same(body.metadata, { scope: 'read' }, 'getApiKeyValidation gives the key\'s metadata')
   t.equal(validations(), 1)
@@ -143,31 +114,59 @@ test('an org key with no member: request.user null, request.org the org with no 
   t.equal(body.isAdmin, false)
 })
 
-test('positive answers are cached (one question per key), refusals are not', async (t) => {
+test('answers are cached by key: a valid key is asked about once, a refused one once per invalidTtl', async (t) => {
   const { server, app, validations } = await setup(t)
   server.reply({ status: 200, body: { user: USER } })
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 200)
   t.equal(validations(), 1, 'a valid key is asked about once')
 
-  server.reply({ status: 400, body: { api_key_token: ['Invalid API key'] } }, { status: 400, body: { api_key_token: ['Invalid API key'] } })
-  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })).statusCode, 401)
-  t.equal(validations(), 3, 'an invalid key is asked about every time')
+  server.reply({ status: 400, body: { api_key_token: ['Invalid API key'] } })
+  for (let i = 0; i < 20; i++) {
+    const refused = await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })
+    t.equal(refused.statusCode, 401)
+    t.equal(refused.json().code, 'FST_PROPELAUTH_INVALID_API_KEY')
+    t.equal(refused.headers['www-authenticate'], 'Bearer error="invalid_token", error_description="The API key is invalid"')
+  }
+  t.equal(validations(), 2, 'the same bad key sent 20 times costs one call: the refusal is remembered')
 })
 
-test('concurrent requests with one key share one validation', async (t) => {
+test('apiKeyCache.invalidTtl: 0 asks about a refused key every time', async (t) => {
+  const { server, app, validations } = await setup(t, { apiKeyCache: { invalidTtl: 0 } })
+  const invalid = { status: 400, body: { api_key_token: ['Invalid API key'] } }
+  server.reply(invalid, invalid, invalid)
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })).statusCode, 401)
+  t.equal(validations(), 3)
+})
+
+test('only PropelAuth\'s refusals are remembered: a key that could not be checked is asked about again', async (t) => {
   const { server, app, validations } = await setup(t)
-  server.reply({ status: 200, body: { user: USER } })
+  server.reply({ status: 500, body: 'oops' }, { status: 429, body: { wait_seconds: 1, user_facing_error: 'slow down', error_code: 'rate_limited' } }, { status: 200, body: { user: USER } })
+  t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 502)
+  t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 429)
+  t.equal((await app.inject({ url: '/key', headers: bearer(API_KEY) })).statusCode, 200)
+  t.equal(validations(), 3)
+})
+
+test('concurrent requests with one key share one validation, valid or not', async (t) => {
+  const { server, app, validations } = await setup(t)
+  server.reply({ status: 200, body: { user: USER } }, { status: 400, body: { api_key_token: ['Invalid API key'] } })
   const responses = await Promise.all(Array.from({ length: 5 }, () => app.inject({ url: '/key', headers: bearer(API_KEY) })))
   t.same(responses.map((response) => response.statusCode), [200, 200, 200, 200, 200])
   t.equal(validations(), 1)
+  const refused = await Promise.all(Array.from({ length: 20 }, () => app.inject({ url: '/key', headers: bearer('e'.repeat(64)) })))
+  t.same(new Set(refused.map((response) => response.statusCode)), new Set([401]))
+  t.equal(validations(), 2, '20 requests with one bad key at once: one call')
 })
 
-test('apiKeyCache: false asks PropelAuth on every request', async (t) => {
+test('apiKeyCache: false asks PropelAuth on every request, valid key or not', async (t) => {
   const { server, app, validations } = await setup(t, { apiKeyCache: false })
-  server.reply({ status: 200, body: { user: USER } }, { status: 200, body: { user: USER } })
+  const invalid = { status: 400, body: { api_key_token: ['Invalid API key'] } }
+  server.reply({ status: 200, body: { user: USER } }, { status: 200, body: { user: USER } }, invalid, invalid)
   await app.inject({ url: '/key', headers: bearer(API_KEY) })
   await app.inject({ url: '/key', headers: bearer(API_KEY) })
-  t.equal(validations(), 2)
+  await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })
+  await app.inject({ url: '/key', headers: bearer('f'.repeat(64)) })
+  t.equal(validations(), 4)
 })
 
 test('deleteApiKey and updateApiKey through app.auth drop cached validations', async (t) => {
@@ -196,10 +195,12 @@ const refusals: Array<{ name: string, headers: Record<string, string>, reply?: S
 
 test('requireApiKey refuses with Fastify\'s error body, the right status and code, and never echoes the key', async (t) => {
   const { server, app, logs } = await setup(t)
-  for (const refusal of refusals) {
+  for (const [index, refusal] of refusals.entries()) {
     if (refusal.reply !== undefined) server.reply(refusal.reply)
     const before = server.requests.length
-    const response = await app.inject({ url: '/key', headers: refusal.headers })
+    // A key of its own per row: a refusal is remembered for its key.
+    const headers = refusal.headers.authorization === bearer(API_KEY).authorization ? bearer(`${API_KEY}${index}`) : refusal.headers
+    const response = await app.inject({ url: '/key', headers })
     t.equal(response.statusCode, refusal.status, `${refusal.name}: status`)
     t.equal(response.json().code, refusal.code, `${refusal.name}: code`)
     t.same(Object.keys(response.json()).sort(), ['code', 'error', 'message', 'statusCode'], `${refusal.name}: Fastify's error body`)
@@ -208,7 +209,7 @@ test('requireApiKey refuses with Fastify\'s error body, the right status and cod
     t.equal(server.requests.length - before, refusal.reply === undefined ? 0 : 1, `${refusal.name}: PropelAuth asked only when there is a key to ask about`)
     t.notOk(response.body.includes(API_KEY), `${refusal.name}: the key is not in the answer`)
   }
-  t.notOk(logs.join('').includes(API_KEY), 'the key is in no log line')
+  t.notOk(logs.join('').includes(API_KEY), 'no key is in a log line')
   t.notOk(logs.join('').includes('integration-key'), 'nor is the integration key')
 })
 
@@ -243,7 +244,7 @@ test('requireUserOrApiKey verifies access tokens locally and sends only API keys
   t.match(anonymous.json().message, /access token or API key/)
 })
 
-test('ApiKeyCache keeps entries ttl seconds and at most max of them, least recently used out first', async (t) => {
+test('ApiKeyCache keeps entries ttl seconds (never past notAfter) and at most max of them, least recently used out first', async (t) => {
   const cache = new ApiKeyCache<string>(2, 30)
   cache.set('a', 'A', 0)
   cache.set('b', 'B', 0)
@@ -252,13 +253,21 @@ test('ApiKeyCache keeps entries ttl seconds and at most max of them, least recen
   t.equal(cache.get('b', 1000), undefined, 'b, least recently used, made room')
   t.equal(cache.get('a', 29_999), 'A')
   t.equal(cache.get('a', 30_000), undefined, 'gone after ttl')
+  cache.set('d', 'D', 0, 5000)
+  t.equal(cache.get('d', 4999), 'D')
+  t.equal(cache.get('d', 5000), undefined, 'gone at notAfter, before the ttl')
+  cache.set('e', 'E', 10_000, 10_000)
+  t.equal(cache.get('e', 10_000), undefined, 'a notAfter already past: not kept at all')
+  const off = new ApiKeyCache<string>(10, 0)
+  off.set('a', 'A', 0)
+  t.equal(off.get('a', 0), undefined, 'a ttl of 0 keeps nothing')
   t.not(ApiKeyCache.keyOf(API_KEY), API_KEY, 'keys are digests')
   t.notOk(ApiKeyCache.keyOf(API_KEY).includes(API_KEY))
 })
 
 test('apiKeyCache is checked at registration', async (t) => {
   const testAuth = await sharedTestAuth
-  for (const apiKeyCache of [{ ttl: 0 }, { ttl: 3600 }, { max: 0 }, { maxx: 1 }, 'yes']) {
+  for (const apiKeyCache of [{ ttl: 0 }, { ttl: 3600 }, { max: 0 }, { maxx: 1 }, { invalidTtl: -1 }, { invalidTtl: 3600 }, 'yes']) {
     const app = Fastify()
     app.register(propelAuth, { ...testAuth.pluginOptions, apiKeyCache: apiKeyCache as never })
     await t.rejects(async () => { await app.ready() }, { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /apiKeyCache/ }, JSON.stringify(apiKeyCache))

@@ -62,6 +62,18 @@ test('POST /api/org/:orgId/api_keys: an org API key that PropelAuth then validat
   t.equal((await app.inject({ method: 'POST', url: `/api/org/${SEEDED.acme}/api_keys`, headers: await as('member@acme.test'), payload: {} })).statusCode, 403)
 })
 
+test('GET /api/v1/org: the org of the API key the request is made with, until the key is archived', async (t) => {
+  const { app, as } = await example(t)
+  const created = await app.inject({ method: 'POST', url: `/api/org/${SEEDED.acme}/api_keys`, headers: await as('owner@acme.test'), payload: {} })
+  const { apiKeyId, apiKeyToken } = created.json()
+  const byKey = await app.inject({ url: '/api/v1/org', headers: { authorization: `Bearer ${apiKeyToken}` } })
+  t.equal(byKey.statusCode, 200)
+  t.same(byKey.json(), { orgId: SEEDED.acme, orgName: 'Acme Inc', createdBy: SEEDED.owner })
+  t.equal((await app.inject({ url: '/api/v1/org', headers: await as('owner@acme.test') })).statusCode, 401, 'an access token is not an API key')
+  t.equal(await app.auth.deleteApiKey(apiKeyId), true)
+  t.equal((await app.inject({ url: '/api/v1/org', headers: { authorization: `Bearer ${apiKeyToken}` } })).statusCode, 401, 'archived: refused at once')
+})
+
 test('in development /docs offers the stand-in\'s password login beside the bearer scheme; app.swagger() is untouched', async (t) => {
   const { app } = await example(t, 'http://127.0.0.1:4000/login')
   const shown = (await app.inject({ url: '/docs/json' })).json()

@@ -157,10 +157,10 @@ test('no refetch storm when the backend fails: one refetch attempt series per co
   t.equal(server.count(METADATA), 4, 'no new refetch within the cooldown')
 })
 
-test('the cooldown is what bounds refetches: with 0, each failure after a finished refetch may fetch again', async (t) => {
+test('the cooldown is what bounds refetches: at its floor (1 s), a failure once it has passed fetches again', async (t) => {
   let pem = keyA.publicKeyPem
   const server = await faultServer(t, (request, response) => serveKey(pem)(request, response, 0))
-  const app = await appAgainst(t, server, { keyRefreshCooldown: 0 })
+  const app = await appAgainst(t, server, { keyRefreshCooldown: 1 })
   const tokenB = await authB.authorizationHeader()
   const tokenA = await authA.authorizationHeader()
 
@@ -168,8 +168,9 @@ test('the cooldown is what bounds refetches: with 0, each failure after a finish
   await until(async () => (await statuses(app, [tokenB])).has(200), 'the key rotated to B')
   const afterRotation = server.count(METADATA)
   pem = keyA.publicKeyPem
-  await until(async () => (await statuses(app, [tokenA])).has(200), 'the key rotated back to A')
-  t.ok(server.count(METADATA) > afterRotation, 'a second refetch happened without waiting a cooldown')
+  // The second refetch can only come once the second of cooldown has passed.
+  await until(async () => (await statuses(app, [tokenA])).has(200), 'the key rotated back to A', 1000)
+  t.ok(server.count(METADATA) > afterRotation, 'a second refetch happened once the cooldown had passed')
 })
 
 // --- transport ---------------------------------------------------------------------
@@ -260,12 +261,47 @@ test('transport: a POST (or PUT, PATCH, DELETE) is never retried, whatever goes 
   }
 })
 
-test('transport: a body that echoes the API key comes back with the key cut out', async (t) => {
+test('transport: an answer comes back exactly as sent, even one that echoes the API key; messages quoting it do not show the key', async (t) => {
   const server = await faultServer(t, (request, response) => json(response, 400, { error: `bad request from ${String(request.headers.authorization)}` }))
   const response = await transport(server).request({ method: 'POST', path: '/x' })
   t.equal(response.status, 400)
-  t.notOk(response.text.includes(API_KEY), 'no API key in what callers may put in an error')
-  t.same(JSON.parse(response.text), { error: 'bad request from Bearer [redacted]' })
+  t.same(JSON.parse(response.text), { error: `bad request from Bearer ${API_KEY}` }, 'data is never rewritten')
+  t.same(JSON.parse(response.redact(response.text)), { error: 'bad request from Bearer [redacted]' }, 'what a message may quote has the key cut out')
+})
+
+test('transport: redirects are not followed; the error names the URL, never the key, and the target sees nothing', async (t) => {
+  const target = await faultServer(t, serveKey(keyB.publicKeyPem))
+  for (const code of [301, 302, 303, 307, 308]) {
+    const server = await faultServer(t, status(code, { location: `${target.url}/elsewhere?key=${API_KEY}` }))
+    for (const method of ['GET', 'POST'] as const) {
+      const error = await transport(server, { retries: 2 }).request({ method, path: '/api/backend/v1/end_user_api_keys/validate', body: method === 'POST' ? { api_key_token: 'end-user-key-0123456789abcdef' } : undefined })
+        .then(() => undefined, (e: Error & { code?: string, statusCode?: number }) => e)
+      t.equal(error?.code, 'FST_PROPELAUTH_BACKEND_REDIRECT', `${code} ${method}: refused`)
+      t.equal(error?.statusCode, 502)
+      t.match(error?.message, `${method} ${server.url}/api/backend/v1/end_user_api_keys/validate answered ${code}, a redirect to ${target.url}`, `${code} ${method}: names the URL and where it pointed`)
+      t.notOk(String(error?.message).includes(API_KEY), `${code} ${method}: no key in the message`)
+    }
+    t.equal(server.count(), 2, `${code}: one request per call, a redirect is not retried`)
+  }
+  t.equal(target.count(), 0, 'the redirect target never received a request, so neither key nor body went there')
+
+  for (const [headers, said] of [[{}, 'no Location'], [{ location: 'http://[' }, 'an unreadable Location']] as const) {
+    const server = await faultServer(t, status(302, headers))
+    await t.rejects(transport(server).request({ method: 'GET', path: '/x' }), { code: 'FST_PROPELAUTH_BACKEND_REDIRECT', message: new RegExp(`answered 302, a redirect to ${said}`) })
+  }
+})
+
+test('boot: a redirect from apiBaseUrl fails ready(), and the key the target would serve is never adopted', async (t) => {
+  const target = await faultServer(t, serveKey(attacker.tokenVerificationMetadata.verifierKey))
+  const server = await faultServer(t, status(302, { location: `${target.url}${METADATA}` }))
+  const app = Fastify()
+  app.register(propelAuth, { authUrl: AUTH_URL, apiKey: API_KEY, apiBaseUrl: server.url, retries: 0 })
+  const error = await app.ready().then(() => undefined, (e: Error & { code?: string }) => e)
+  await app.close()
+  t.equal(error?.code, 'FST_PROPELAUTH_METADATA_FETCH_FAILED')
+  t.match(error?.message, /answered 302, a redirect to http:\/\/127\.0\.0\.1:\d+; redirects are not followed/)
+  t.notOk(String(error?.message).includes(API_KEY))
+  t.equal(target.count(), 0)
 })
 
 test('transport: the API key goes in the Authorization header only', async (t) => {

@@ -222,19 +222,21 @@ for (const scenario of scenarios) {
     for (const path of ['/key', '/either']) {
       const key = operation(doc, path)
       t.same(key.security, [{ propelauth: [] }], `${path}: API-key guard documented`)
-      t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502'], `${path}: 401, and 429/502 from PropelAuth`)
+      t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502', '503'], `${path}: 401, 429/502 from PropelAuth, 503 when too many keys wait`)
       assertErrorResponse(t, key.responses['401'], 401)
       assertErrorResponse(t, key.responses['429'], 429, 'Retry-After')
       assertErrorResponse(t, key.responses['502'], 502, null)
+      assertErrorResponse(t, key.responses['503'], 503, 'Retry-After')
       t.same(key.responses['429'].headers['Retry-After'].schema, { type: 'integer' })
-      t.same(key.responses['429'].content['application/json'].example, {
-        statusCode: 429,
-        code: 'FST_PROPELAUTH_API_KEY_RATE_LIMITED',
-        error: 'Too Many Requests',
-        message: 'Too many attempts with this API key; retry later'
-      }, `${path}: 429 example is the real error`)
+      const examples: Array<[string, string, string, string]> = [
+        ['429', 'FST_PROPELAUTH_API_KEY_RATE_LIMITED', 'Too Many Requests', 'Too many attempts with this API key; retry later'],
+        ['503', 'FST_PROPELAUTH_API_KEY_VALIDATION_BUSY', 'Service Unavailable', 'Too many API keys are being validated right now; retry later']
+      ]
+      for (const [status, code, error, message] of examples) {
+        t.same(key.responses[status].content['application/json'].example, { statusCode: Number(status), code, error, message }, `${path}: ${status} example is the real error`)
+        t.match(key.responses[status].description, code)
+      }
       t.equal(key.responses['502'].content['application/json'].example.code, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
-      t.match(key.responses['429'].description, 'FST_PROPELAUTH_API_KEY_RATE_LIMITED')
       t.match(key.responses['502'].description, 'FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE')
     }
     t.match(operation(doc, '/key').description, /Requires a valid end-user API key/)
@@ -257,7 +259,7 @@ for (const scenario of scenarios) {
     t.equal(own502.responses['502'].description, 'Our gateway is down', "a route's own 502 is kept")
     t.equal(own502.responses['502'].headers, undefined, 'and gains no header: the guard sets none on a 502')
     assertErrorResponse(t, own502.responses['429'], 429, 'Retry-After')
-    t.same(Object.keys(own502.responses).sort(), ['200', '401', '429', '502'])
+    t.same(Object.keys(own502.responses).sort(), ['200', '401', '429', '502', '503'])
 
     for (const path of ['/scoped/{orgId}/projects', '/scoped/{orgId}/nested']) {
       const scoped = operation(doc, path)
@@ -492,9 +494,9 @@ test('Swagger 2.0 documents get a securityDefinition', async (t) => {
   t.equal(doc.securityDefinitions.propelauth.in, 'header')
   t.same(doc.paths['/org/{orgId}'].get.security, [{ propelauth: [] }])
   t.ok(doc.paths['/org/{orgId}'].get.responses['403'].schema.properties.code)
-  t.same(Object.keys(doc.paths['/org/{orgId}'].get.responses).sort(), ['200', '401', '403'], 'org guard: no 429/502')
+  t.same(Object.keys(doc.paths['/org/{orgId}'].get.responses).sort(), ['200', '401', '403'], 'org guard: no 429/502/503')
   const key = doc.paths['/key'].get
-  t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502'])
+  t.same(Object.keys(key.responses).sort(), ['200', '401', '429', '502', '503'])
   t.same(key.responses['429'].headers, { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying, when PropelAuth said how long' } })
   t.equal(key.responses['429'].examples['application/json'].code, 'FST_PROPELAUTH_API_KEY_RATE_LIMITED')
   t.equal(key.responses['502'].headers, undefined)

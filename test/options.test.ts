@@ -47,6 +47,12 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'tokenVerificationMetadata with a misspelt member', options: { ...withKey, tokenVerificationMetadata: { verifierKey: publicKeyPem, isuer: 'https://auth.example.com' } }, says: /unknown option `tokenVerificationMetadata\.isuer`/ },
   { name: 'apiBaseUrl not a URL', options: { ...base, apiBaseUrl: 'propelauth-api.com' }, says: /`apiBaseUrl` must be an absolute URL/ },
   { name: 'apiBaseUrl not http(s)', options: { ...base, apiBaseUrl: 'file:///etc/passwd' }, says: /`apiBaseUrl` must be an http or https URL/ },
+  { name: 'authUrl plain http off loopback', options: { ...base, authUrl: 'http://auth.example.com' }, says: /`authUrl` must use https \(got "http:\/\/auth\.example\.com"\); plain http is accepted only on loopback \(localhost, 127\.0\.0\.0\/8, \[::1\]\), or elsewhere with `allowInsecureHttp: true`/ },
+  { name: 'apiBaseUrl plain http off loopback', options: { ...base, apiBaseUrl: 'http://propelauth-api.com' }, says: /`apiBaseUrl` must use https \(got "http:\/\/propelauth-api\.com"\)/ },
+  { name: 'apiBaseUrl plain http on a private address', options: { ...base, apiBaseUrl: 'http://10.0.0.7:8080' }, says: /`apiBaseUrl` must use https \(got "http:\/\/10\.0\.0\.7:8080"\)/ },
+  { name: 'apiBaseUrl plain http whose name starts like loopback', options: { ...base, apiBaseUrl: 'http://localhost.attacker.example' }, says: /`apiBaseUrl` must use https/ },
+  { name: 'apiBaseUrl plain http whose host is the API key', options: { ...base, apiBaseUrl: `http://${API_KEY.replaceAll('_', '-')}.example`, apiKey: API_KEY.replaceAll('_', '-') }, says: /`apiBaseUrl` must use https \(got a string that contains the `apiKey`\)/ },
+  { name: 'allowInsecureHttp a string', options: { ...base, allowInsecureHttp: 'yes' }, says: /`allowInsecureHttp` must be a boolean \(got "yes"\)/ },
   { name: 'apiBaseUrl with credentials', options: { ...base, apiBaseUrl: `https://${API_KEY}@propelauth-api.com` }, says: /`apiBaseUrl` must not contain credentials/ },
   { name: 'decorator not an identifier', options: { ...withKey, decorator: 'propel-auth' }, says: /`decorator` must be a JavaScript identifier.*"propel-auth"/ },
   { name: 'decorator empty', options: { ...withKey, decorator: '' }, says: /`decorator` must be a JavaScript identifier/ },
@@ -58,7 +64,9 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'requestDecorators with one name for both', options: { ...withKey, requestDecorators: { user: 'member', org: 'member' } }, says: /`requestDecorators\.user` and `requestDecorators\.org` must be two different names \(both are "member"\)/ },
   { name: 'requestDecorators org defaulting onto user', options: { ...withKey, requestDecorators: { user: 'org' } }, says: /must be two different names \(both are "org"\)/ },
   { name: 'requestDecorators with a misspelt member', options: { ...withKey, requestDecorators: { users: 'propelAuthUser' } }, says: /unknown option `requestDecorators\.users`; requestDecorators takes user, org/ },
-  { name: 'clockTolerance negative', options: { ...withKey, clockTolerance: -1 }, says: /`clockTolerance` must be a finite number of seconds, 0 or more.*got -1/ },
+  { name: 'clockTolerance negative', options: { ...withKey, clockTolerance: -1 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got -1\)/ },
+  { name: 'clockTolerance beyond a few minutes', options: { ...withKey, clockTolerance: 301 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got 301\); more leeway than a few minutes keeps expired tokens working/ },
+  { name: 'clockTolerance absurd', options: { ...withKey, clockTolerance: 1e12 }, says: /`clockTolerance` must be a finite number of seconds, from 0 to 300 \(got 1000000000000\)/ },
   { name: 'clockTolerance a string', options: { ...withKey, clockTolerance: '30s' }, says: /`clockTolerance` must be a finite number of seconds/ },
   { name: 'clockTolerance NaN', options: { ...withKey, clockTolerance: Number.NaN }, says: /`clockTolerance` must be a finite number/ },
   { name: 'cache a string', options: { ...withKey, cache: 'lru' }, says: /`cache` must be false or \{ max: <entries> \}/ },
@@ -73,8 +81,17 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'retries negative', options: { ...base, retries: -1 }, says: /`retries` must be a whole number of attempts from 0 to 10/ },
   { name: 'retries unbounded', options: { ...base, retries: 1000 }, says: /`retries` must be a whole number of attempts from 0 to 10.*got 1000/ },
   { name: 'retries fractional', options: { ...base, retries: 0.5 }, says: /`retries` must be a whole number/ },
-  { name: 'keyRefreshCooldown negative', options: { ...base, keyRefreshCooldown: -60 }, says: /`keyRefreshCooldown` must be a finite number of seconds, 0 or more/ },
+  { name: 'keyRefreshCooldown negative', options: { ...base, keyRefreshCooldown: -60 }, says: /`keyRefreshCooldown` must be a finite number of seconds, 1 or more \(got -60\)/ },
+  { name: 'keyRefreshCooldown 0', options: { ...base, keyRefreshCooldown: 0 }, says: /`keyRefreshCooldown` must be a finite number of seconds, 1 or more \(got 0\); a shorter cooldown lets forged tokens make PropelAuth fetch the key over and over/ },
+  { name: 'keyRefreshCooldown below a second', options: { ...base, keyRefreshCooldown: 0.5 }, says: /`keyRefreshCooldown` must be a finite number of seconds, 1 or more \(got 0\.5\)/ },
   { name: 'keyRefreshCooldown infinite', options: { ...base, keyRefreshCooldown: Number.POSITIVE_INFINITY }, says: /`keyRefreshCooldown` must be a finite number/ },
+  { name: 'apiKeyCache.invalidTtl beyond a minute', options: { ...withKey, apiKeyCache: { invalidTtl: 61 } }, says: /`apiKeyCache\.invalidTtl` must be a whole number of seconds from 0 to 60 \(got 61\)/ },
+  { name: 'apiKeyValidation not an object', options: { ...withKey, apiKeyValidation: 10 }, says: /`apiKeyValidation` must be \{ concurrency: <calls>, maxQueued: <requests> \} \(got 10\)/ },
+  { name: 'apiKeyValidation.concurrency 0', options: { ...withKey, apiKeyValidation: { concurrency: 0 } }, says: /`apiKeyValidation\.concurrency` must be a whole number of calls from 1 to 1000 \(got 0\)/ },
+  { name: 'apiKeyValidation.concurrency fractional', options: { ...withKey, apiKeyValidation: { concurrency: 2.5 } }, says: /`apiKeyValidation\.concurrency` must be a whole number/ },
+  { name: 'apiKeyValidation.maxQueued negative', options: { ...withKey, apiKeyValidation: { maxQueued: -1 } }, says: /`apiKeyValidation\.maxQueued` must be a whole number of requests from 0 to 100000 \(got -1\)/ },
+  { name: 'apiKeyValidation.maxQueued unbounded', options: { ...withKey, apiKeyValidation: { maxQueued: Number.POSITIVE_INFINITY } }, says: /`apiKeyValidation\.maxQueued` must be a whole number of requests from 0 to 100000/ },
+  { name: 'apiKeyValidation with a misspelt member', options: { ...withKey, apiKeyValidation: { concurency: 4 } }, says: /unknown option `apiKeyValidation\.concurency`; apiKeyValidation takes concurrency, maxQueued/ },
   { name: 'openapi a string', options: { ...withKey, openapi: 'on' }, says: /`openapi` must be a boolean or \{ securitySchemeName, annotateRoutes \}/ },
   { name: 'openapi.securitySchemeName with a space', options: { ...withKey, openapi: { securitySchemeName: 'bearer auth' } }, says: /`openapi\.securitySchemeName` must match/ },
   { name: 'openapi.annotateRoutes not a boolean', options: { ...withKey, openapi: { annotateRoutes: 'yes' } }, says: /`openapi\.annotateRoutes` must be a boolean/ },
@@ -120,8 +137,15 @@ test('options: defaults and normalisation', async (t) => {
   t.equal(resolveOptions({ ...withKey, cache: {} }).cacheMax, DEFAULT_CACHE_MAX)
   t.equal(resolveOptions({ ...base, timeout: 1 }).timeout, 1, 'timeout: 1 ms is the least')
   t.equal(resolveOptions({ ...base, retries: 0 }).retries, 0, 'retries: 0 means one attempt')
-  t.equal(resolveOptions({ ...base, keyRefreshCooldown: 0 }).keyRefreshCooldown, 0)
+  t.equal(resolveOptions({ ...base, keyRefreshCooldown: 1 }).keyRefreshCooldown, 1, 'keyRefreshCooldown: 1 s is the least')
   t.equal(resolveOptions({ ...withKey, clockTolerance: 2.5 }).clockTolerance, 2.5)
+  t.equal(resolveOptions({ ...withKey, clockTolerance: 300 }).clockTolerance, 300, 'clockTolerance: 300 s is the most')
+  t.same(resolved.apiKeyCache, { max: 1000, ttl: 30, invalidTtl: 5 })
+  t.same(resolved.apiKeyValidation, { concurrency: 10, maxQueued: 1000 })
+  t.same(resolveOptions({ ...withKey, apiKeyCache: false }).apiKeyCache, { max: 0, ttl: 0, invalidTtl: 0 }, 'apiKeyCache: false remembers neither answer')
+  t.same(resolveOptions({ ...withKey, apiKeyCache: { invalidTtl: 0 } }).apiKeyCache, { max: 1000, ttl: 30, invalidTtl: 0 }, 'invalidTtl: 0 asks again about every refused key')
+  t.same(resolveOptions({ ...withKey, apiKeyValidation: { concurrency: 1, maxQueued: 0 } }).apiKeyValidation, { concurrency: 1, maxQueued: 0 })
+  t.same(resolved.warnings, [], 'https needs no warning')
   t.equal(resolveOptions({ ...withKey, openapi: false }).openapi.enabled, false)
 
   const metadataIssuer = resolveOptions({ ...withKey, tokenVerificationMetadata: { verifierKey: publicKeyPem, issuer: 'https://issuer.example.com/' } })

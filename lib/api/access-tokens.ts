@@ -1,4 +1,4 @@
-import { failUnlessOk, json, notFound, type Send } from './backend.js'
+import { exceptionOf, failUnlessOk, json, notFound, type Send } from './backend.js'
 import { AccessTokenCreationException, UserNotFoundException } from './exceptions.js'
 import { isValidId } from './ids.js'
 import type { AccessToken, CreateAccessTokenRequest } from './types.js'
@@ -25,7 +25,7 @@ export function accessTokensApi (send: Send): AccessTokensApi {
           active_org_id: request.activeOrgId
         }
       })
-      if (answer.status === 400) throw new AccessTokenCreationException(answer.text)
+      if (answer.status === 400) throw exceptionOf(AccessTokenCreationException, answer)
       if (answer.status === 403) throw new UserNotFoundException()
       if (answer.status === 404) throw notFound(answer, 'access token creation is not enabled for this project')
       failUnlessOk(answer)

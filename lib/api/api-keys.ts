@@ -1,4 +1,4 @@
-import { camel, failUnlessOk, notFound, rateLimited, type Answer, type Send } from './backend.js'
+import { camel, exceptionOf, failUnlessOk, notFound, rateLimited, type Answer, type Send } from './backend.js'
 import {
   ApiKeyCreateException,
   ApiKeyDeleteException,
@@ -65,7 +65,7 @@ function invalidId<E extends Error> (Exception: new (message: string) => E): E {
 function validateRateLimited (answer: Answer): Error {
   try {
     const body: unknown = JSON.parse(answer.text)
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return new ApiKeyValidateRateLimitedException(answer.text)
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return exceptionOf(ApiKeyValidateRateLimitedException, answer)
   } catch {}
   return rateLimited(answer)
 }
@@ -84,15 +84,16 @@ export function apiKeysApi (send: Send): ApiKeysApi {
       },
       queryMark: true
     })
-    if (answer.status === 400) throw new ApiKeyFetchException(answer.text)
+    if (answer.status === 400) throw exceptionOf(ApiKeyFetchException, answer)
     failUnlessOk(answer)
     return camel(answer)
   }
 
   async function validate (operation: string, endpoint: string, apiKeyToken: string): Promise<ApiKeyValidation> {
+    const token = removeBearerIfExists(apiKeyToken)
     // Read-only, but not retried: a guard waits on it, and a 429 here is about the key, not load.
-    const answer = await send(operation, { method: 'POST', path: endpoint, body: { api_key_token: removeBearerIfExists(apiKeyToken) } })
-    if (answer.status === 400) throw new ApiKeyValidateException(answer.text)
+    const answer = await send(operation, { method: 'POST', path: endpoint, body: { api_key_token: token }, secrets: [token] })
+    if (answer.status === 400) throw exceptionOf(ApiKeyValidateException, answer)
     if (answer.status === 429) throw validateRateLimited(answer)
     failUnlessOk(answer)
     return camel(answer)
@@ -106,7 +107,7 @@ export function apiKeysApi (send: Send): ApiKeysApi {
     fetchApiKey: async (apiKeyId) => {
       if (!isValidHex(apiKeyId)) throw invalidId(ApiKeyFetchException)
       const answer = await send('fetchApiKey', { method: 'GET', path: KEYS + path`/${apiKeyId}` })
-      if (answer.status === 400) throw new ApiKeyFetchException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyFetchException, answer)
       if (answer.status === 404) throw notFound(answer, 'API key not found')
       failUnlessOk(answer)
       return camel(answer)
@@ -127,7 +128,7 @@ export function apiKeysApi (send: Send): ApiKeysApi {
           display_name: request.displayName
         }
       })
-      if (answer.status === 400) throw new ApiKeyCreateException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyCreateException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },
@@ -143,7 +144,7 @@ export function apiKeysApi (send: Send): ApiKeysApi {
           set_to_never_expire: request.setToNeverExpire
         }
       })
-      if (answer.status === 400) throw new ApiKeyUpdateException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyUpdateException, answer)
       if (answer.status === 404) throw notFound(answer, 'API key not found')
       failUnlessOk(answer)
       return true
@@ -152,7 +153,7 @@ export function apiKeysApi (send: Send): ApiKeysApi {
     deleteApiKey: async (apiKeyId) => {
       if (!isValidHex(apiKeyId)) throw invalidId(ApiKeyDeleteException)
       const answer = await send('deleteApiKey', { method: 'DELETE', path: KEYS + path`/${apiKeyId}` })
-      if (answer.status === 400) throw new ApiKeyDeleteException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyDeleteException, answer)
       if (answer.status === 404) return false
       failUnlessOk(answer)
       return true
@@ -183,7 +184,7 @@ export function apiKeysApi (send: Send): ApiKeysApi {
         query: { org_id: query.orgId, user_id: query.userId, api_key_id: query.api_key_id, date: query.date },
         queryMark: true
       })
-      if (answer.status === 400) throw new ApiKeyFetchException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyFetchException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },
@@ -199,9 +200,10 @@ export function apiKeysApi (send: Send): ApiKeysApi {
           expires_at_seconds: request.expiresAtSeconds,
           metadata: request.metadata,
           display_name: request.displayName
-        }
+        },
+        secrets: typeof request.importedApiKey === 'string' ? [request.importedApiKey] : undefined
       })
-      if (answer.status === 400) throw new ApiKeyImportException(answer.text)
+      if (answer.status === 400) throw exceptionOf(ApiKeyImportException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },

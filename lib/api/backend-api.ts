@@ -11,20 +11,28 @@ export interface PropelAuthBackendApi extends PropelAuthApi, PropelAuthApiKeyGua
 export interface BackendApiOptions {
   /** The access-token guard, for `requireUserOrApiKey`. */
   requireUser: PropelAuthHook
-  apiKeyCache: { max: number, ttl: number }
+  apiKeyCache: { max: number, ttl: number, invalidTtl: number }
+  apiKeyValidation: { concurrency: number, maxQueued: number }
+  /** Milliseconds per attempt of a backend call; also the longest a key waits to be checked. */
+  timeout: number
   logRefusal: RefusalLog
   slots: RequestSlots
 }
 
 export function createBackendApi (transport: Transport, options: BackendApiOptions): PropelAuthBackendApi {
-  const guards = createApiKeyGuards({
+  const { noteApiKeyCreated, ...guards } = createApiKeyGuards({
     validateApiKey: (apiKeyToken) => api.validateApiKey(apiKeyToken),
     requireUser: options.requireUser,
     cache: options.apiKeyCache,
     logRefusal: options.logRefusal,
+    validation: options.apiKeyValidation,
+    maxWaitMs: options.timeout,
     slots: options.slots
   })
-  // A key updated or archived through the API must not stay admitted from the cache.
-  const api = createApiClient(transport, { onApiKeyChange: () => guards.clearApiKeyCache() })
+  const api = createApiClient(transport, {
+    // A key updated or archived through the API must not stay admitted from the cache, nor by a check in flight.
+    onApiKeyChange: () => guards.clearApiKeyCache(),
+    onApiKeyCreated: noteApiKeyCreated
+  })
   return { ...api, ...guards }
 }

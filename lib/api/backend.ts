@@ -13,6 +13,8 @@ export interface Call {
   body?: unknown
   /** Safe to repeat after a network error, 5xx or 429: GETs, and POSTs that only read. */
   retry?: boolean
+  /** End-user API keys in the body, kept out of messages that quote the answer. */
+  secrets?: readonly string[]
 }
 
 /** PropelAuth's answer, with what the error messages need to say where it came from. */
@@ -37,7 +39,8 @@ export function createSender (transport: Transport): Send {
       query: call.query,
       emptyQueryMark: call.queryMark,
       body: call.body,
-      retry: call.retry
+      retry: call.retry,
+      secrets: call.secrets
     })
     return { ...response, operation, where: `${call.method} ${call.path}` }
   }
@@ -49,14 +52,28 @@ function excerpt (text: string): string {
   return text.length > MAX_BODY_IN_MESSAGE ? `${text.slice(0, MAX_BODY_IN_MESSAGE)}…` : text
 }
 
+/** The body for a message: secrets cut out (lib/redact.ts), at most MAX_BODY_IN_MESSAGE characters. */
+function quote (answer: Answer): string {
+  return excerpt(answer.redact(answer.text))
+}
+
+/**
+ * The Node library's exception for an answer (its 400s): the body is the
+ * message, as there, but with secrets cut out; `fieldToErrors` and the other
+ * fields are read from the body as PropelAuth sent it.
+ */
+export function exceptionOf<E extends Error> (Exception: new (message: string, body: string) => E, answer: Answer): E {
+  return new Exception(answer.redact(answer.text), answer.text)
+}
+
 export function backendError (answer: Answer, message: string): BackendError {
   const error: BackendError = new BackendResponseError(`${answer.operation}: ${message}`)
   error.backendStatus = answer.status
   return error
 }
 
-/** 429: what PropelAuth said, and how long it asked to wait when it said so. */
-export function rateLimited (answer: Answer, message = answer.text): RateLimitedException {
+/** 429: what PropelAuth said (secrets cut out), and how long it asked to wait when it said so. */
+export function rateLimited (answer: Answer, message = answer.redact(answer.text)): RateLimitedException {
   const waitMs = requestedWaitMs(answer)
   return new RateLimitedException(message, { waitSeconds: waitMs === undefined ? undefined : waitMs / 1000 })
 }
@@ -67,7 +84,7 @@ export function b2bNotEnabled (answer: Answer): InstanceType<typeof B2bNotEnable
 
 /** 400 answers the Node library reports as `Error("Invalid query <body>")` and the like. */
 export function badRequest (answer: Answer, what: string): BackendError {
-  return backendError(answer, `PropelAuth refused the ${what} (400 from ${answer.where}): ${excerpt(answer.text)}`)
+  return backendError(answer, `PropelAuth refused the ${what} (400 from ${answer.where}): ${quote(answer)}`)
 }
 
 export function notFound (answer: Answer, what: string): BackendError {

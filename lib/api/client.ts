@@ -29,26 +29,48 @@ export interface PropelAuthApi extends
   ReportsApi {}
 
 export interface ApiClientHooks {
-  /** Called after an end-user API key was updated or archived through this client. */
+  /**
+   * Called when `updateApiKey` or `deleteApiKey` settles, whatever the outcome: a
+   * call that failed on the way back may still have changed the key.
+   */
   onApiKeyChange?: () => void
+  /** Called after a key was created or imported through this client, with the expiry it was given. */
+  onApiKeyCreated?: (apiKeyToken: string, expiresAtSeconds: number | undefined) => void
 }
 
 export function createApiClient (transport: Transport, hooks: ApiClientHooks = {}): PropelAuthApi {
   const send = createSender(transport)
   const apiKeys = apiKeysApi(send)
-  const { onApiKeyChange } = hooks
+  const { onApiKeyChange, onApiKeyCreated } = hooks
   if (onApiKeyChange !== undefined) {
-    // A guard may hold a cached validation of the key; drop it as soon as the key changes here.
+    // A guard may hold a validation of the key, cached or in flight; drop it as soon as the key changes here.
     const { updateApiKey, deleteApiKey } = apiKeys
     apiKeys.updateApiKey = async (apiKeyId, update) => {
-      const result = await updateApiKey(apiKeyId, update)
-      onApiKeyChange()
-      return result
+      try {
+        return await updateApiKey(apiKeyId, update)
+      } finally {
+        onApiKeyChange()
+      }
     }
     apiKeys.deleteApiKey = async (apiKeyId) => {
-      const result = await deleteApiKey(apiKeyId)
-      onApiKeyChange()
-      return result
+      try {
+        return await deleteApiKey(apiKeyId)
+      } finally {
+        onApiKeyChange()
+      }
+    }
+  }
+  if (onApiKeyCreated !== undefined) {
+    const { createApiKey, importApiKey } = apiKeys
+    apiKeys.createApiKey = async (request) => {
+      const created = await createApiKey(request)
+      onApiKeyCreated(created.apiKeyToken, request.expiresAtSeconds)
+      return created
+    }
+    apiKeys.importApiKey = async (request) => {
+      const imported = await importApiKey(request)
+      onApiKeyCreated(request.importedApiKey, request.expiresAtSeconds)
+      return imported
     }
   }
   return {

@@ -21,15 +21,18 @@ function parseObject (text: string): Record<string, unknown> | undefined {
 
 /**
  * Base of the exceptions that carry PropelAuth's field errors. The message is the
- * answer's body, as in the Node library.
+ * answer's body, as in the Node library; `fieldToErrors` is read from `body`,
+ * which is the message unless given apart. The API client gives it apart: the
+ * message is the body with any secret it echoes cut out, `fieldToErrors` the
+ * body as PropelAuth sent it.
  */
 export class FieldErrorsException extends Error {
   readonly fieldToErrors: FieldToErrors
 
-  constructor (message: string) {
+  constructor (message: string, body: string = message) {
     super(message)
     this.name = new.target.name
-    this.fieldToErrors = (parseObject(message) ?? {}) as FieldToErrors
+    this.fieldToErrors = (parseObject(body) ?? {}) as FieldToErrors
   }
 }
 
@@ -130,14 +133,17 @@ export class RateLimitedException extends Error {
   }
 }
 
-/** `validateApiKey` was rate limited for this key: `{ wait_seconds, user_facing_error, error_code }`. */
+/**
+ * `validateApiKey` was rate limited for this key: `{ wait_seconds, user_facing_error, error_code }`.
+ * The fields are read from `errorBody`, the message unless given apart (as for FieldErrorsException).
+ */
 export class ApiKeyValidateRateLimitedException extends Error {
   readonly waitSeconds: number
   readonly userFacingError: string
   readonly errorCode: string
 
-  constructor (errorBody: string) {
-    super(errorBody)
+  constructor (message: string, errorBody: string = message) {
+    super(message)
     this.name = 'ApiKeyValidateRateLimitedException'
     const body = parseObject(errorBody) ?? {}
     this.waitSeconds = body.wait_seconds as number

@@ -1,4 +1,4 @@
-import { b2bNotEnabled, camel, failUnlessOk, type Send } from './backend.js'
+import { b2bNotEnabled, camel, exceptionOf, failUnlessOk, type Send } from './backend.js'
 import { BadRequestException, RevokePendingOrgInviteException } from './exceptions.js'
 import type {
   FetchPendingInvitesParams,
@@ -23,7 +23,7 @@ export interface InvitesApi {
 export function invitesApi (send: Send): InvitesApi {
   async function invite (operation: string, endpoint: string, body: unknown): Promise<boolean> {
     const answer = await send(operation, { method: 'POST', path: `${BASE}/${endpoint}`, body })
-    if (answer.status === 400) throw new BadRequestException(answer.text)
+    if (answer.status === 400) throw exceptionOf(BadRequestException, answer)
     if (answer.status === 404) return false
     failUnlessOk(answer)
     return true
@@ -62,7 +62,7 @@ export function invitesApi (send: Send): InvitesApi {
         path: `${BASE}/pending_org_invites`,
         body: { invitee_email: request.inviteeEmail, org_id: request.orgId }
       })
-      if (answer.status === 400) throw new RevokePendingOrgInviteException(answer.text)
+      if (answer.status === 400) throw exceptionOf(RevokePendingOrgInviteException, answer)
       if (answer.status === 404) return false
       failUnlessOk(answer)
       return true

@@ -1,4 +1,4 @@
-import { failUnlessOk, json, type Send } from './backend.js'
+import { exceptionOf, failUnlessOk, json, type Send } from './backend.js'
 import { MagicLinkCreationException } from './exceptions.js'
 import type { CreateMagicLinkRequest, MagicLink } from './types.js'
 
@@ -23,7 +23,7 @@ export function magicLinksApi (send: Send): MagicLinksApi {
           user_signup_query_parameters: request.userSignupQueryParameters
         }
       })
-      if (answer.status === 400) throw new MagicLinkCreationException(answer.text)
+      if (answer.status === 400) throw exceptionOf(MagicLinkCreationException, answer)
       failUnlessOk(answer)
       return json(answer) as MagicLink
     }

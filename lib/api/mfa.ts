@@ -1,4 +1,4 @@
-import { camel, json, rateLimited, type Answer, type Send } from './backend.js'
+import { camel, exceptionOf, json, rateLimited, type Answer, type Send } from './backend.js'
 import {
   BadRequestException,
   FeatureGatedException,
@@ -64,7 +64,7 @@ function stepUpFailure (answer: Answer, what: string): Error | typeof GRANT_NOT_
   if (answer.status === 429) return rateLimited(answer)
   if (body.error_code === 'invalid_request_fields') {
     if (body.field_errors?.grant === 'grant_not_found') return GRANT_NOT_FOUND
-    return new BadRequestException(answer.text)
+    return exceptionOf(BadRequestException, answer)
   }
   if (body.error_code === 'feature_gated') return new FeatureGatedException()
   return new UnexpectedException(`Unknown error when ${what} (status ${answer.status})`)

@@ -1,5 +1,5 @@
 import { InvalidIdError } from '../errors.js'
-import { b2bNotEnabled, badRequest, camel, failUnlessOk, json, notFound, type Send } from './backend.js'
+import { b2bNotEnabled, badRequest, camel, exceptionOf, failUnlessOk, json, notFound, type Send } from './backend.js'
 import {
   AddUserToOrgException,
   BadRequestException,
@@ -57,18 +57,18 @@ const ORG_QUERY_RENAMES = Object.freeze({ org_name: 'name' })
 
 export function orgsApi (send: Send): OrgsApi {
   /** A call that answers no body: true, false for an unknown org (404). */
-  async function orgAction (operation: string, orgId: string, method: 'POST' | 'PUT' | 'DELETE', actionPath: string, body?: unknown, Exception?: new (message: string) => Error): Promise<boolean> {
+  async function orgAction (operation: string, orgId: string, method: 'POST' | 'PUT' | 'DELETE', actionPath: string, body?: unknown, Exception?: new (message: string, body: string) => Error): Promise<boolean> {
     if (!isValidId(orgId)) return false
     const answer = await send(operation, { method, path: actionPath, body })
-    if (answer.status === 400 && Exception !== undefined) throw new Exception(answer.text)
+    if (answer.status === 400 && Exception !== undefined) throw exceptionOf(Exception, answer)
     if (answer.status === 404) return false
     failUnlessOk(answer)
     return true
   }
 
-  async function membership (operation: string, endpoint: string, body: unknown, Exception: new (message: string) => Error): Promise<boolean> {
+  async function membership (operation: string, endpoint: string, body: unknown, Exception: new (message: string, body: string) => Error): Promise<boolean> {
     const answer = await send(operation, { method: 'POST', path: `${ORG}/${endpoint}`, body })
-    if (answer.status === 400) throw new Exception(answer.text)
+    if (answer.status === 400) throw exceptionOf(Exception, answer)
     if (answer.status === 404) return false
     failUnlessOk(answer)
     return true
@@ -138,7 +138,7 @@ export function orgsApi (send: Send): OrgsApi {
       if (legacyOrgId) body.legacy_org_id = legacyOrgId
       if (customRoleMappingName) body.custom_role_mapping_name = customRoleMappingName
       const answer = await send('createOrg', { method: 'POST', path: `${ORG}/`, body })
-      if (answer.status === 400) throw new CreateOrgException(answer.text)
+      if (answer.status === 400) throw exceptionOf(CreateOrgException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },

@@ -10,6 +10,8 @@ export interface PropelAuthClientOptions {
   apiKey: string
   /** Where calls go. Default `https://propelauth-api.com`. */
   apiBaseUrl?: string
+  /** Accept `http://` URLs off loopback (a process warning is emitted). Default false. */
+  allowInsecureHttp?: boolean
   /** Milliseconds before one attempt is abandoned. Default 10000. */
   timeout?: number
   /** Extra attempts for calls that are safe to repeat, on network errors, 5xx and 429. Default 2. */
@@ -21,7 +23,7 @@ export interface PropelAuthClient extends PropelAuthApi {
   close: () => void
 }
 
-const CLIENT_OPTIONS = ['authUrl', 'apiKey', 'apiBaseUrl', 'timeout', 'retries']
+const CLIENT_OPTIONS = ['authUrl', 'apiKey', 'apiBaseUrl', 'allowInsecureHttp', 'timeout', 'retries']
 
 /**
  * PropelAuth's backend API for scripts, workers and other frameworks: the same
@@ -34,7 +36,7 @@ const CLIENT_OPTIONS = ['authUrl', 'apiKey', 'apiBaseUrl', 'timeout', 'retries']
  */
 export function createPropelAuthClient (options: PropelAuthClientOptions): PropelAuthClient {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('createPropelAuthClient expects { authUrl, apiKey, apiBaseUrl?, timeout?, retries? }')
+    throw new InvalidOptionError('createPropelAuthClient expects { authUrl, apiKey, apiBaseUrl?, allowInsecureHttp?, timeout?, retries? }')
   }
   for (const key of Object.keys(options)) {
     if (!CLIENT_OPTIONS.includes(key)) {
@@ -49,9 +51,12 @@ export function createPropelAuthClient (options: PropelAuthClientOptions): Prope
     authUrl: options.authUrl,
     apiKey: options.apiKey,
     apiBaseUrl: options.apiBaseUrl,
+    allowInsecureHttp: options.allowInsecureHttp,
     timeout: options.timeout,
     retries: options.retries
   })
+  // No logger here: Node's process warnings are how a library without one speaks.
+  for (const warning of resolved.warnings) process.emitWarning(warning, { code: 'FST_PROPELAUTH_INSECURE_HTTP' })
   const transport = new Transport({
     apiBaseUrl: resolved.apiBaseUrl,
     apiKey: resolved.apiKey,

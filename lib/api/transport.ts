@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BackendUnreachableError, MissingApiKeyError } from '../errors.js'
+import { BackendRedirectError, BackendUnreachableError, InvalidIdError, MissingApiKeyError } from '../errors.js'
+import { redactSecrets } from '../redact.js'
+import { hasDotSegment } from './ids.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -20,13 +22,23 @@ export interface BackendRequest {
   retry?: boolean
   /** Appends a bare `?` when the query is empty, as the Node library does for some calls. */
   emptyQueryMark?: boolean
+  /**
+   * Secrets the request carries besides the integration key (an end-user API
+   * key being validated or imported): kept out of messages that quote the answer.
+   */
+  secrets?: readonly string[]
 }
 
 export interface BackendResponse {
   status: number
   headers: Headers
-  /** Raw body text; callers parse it (PropelAuth's error bodies are not always JSON). */
+  /** The body exactly as PropelAuth sent it; callers parse it (error bodies are not always JSON). */
   text: string
+  /**
+   * For messages that quote the answer: the text with the integration key and
+   * the request's `secrets` cut out (see lib/redact.ts). Never applied to data.
+   */
+  redact: (text: string) => string
 }
 
 export interface TransportOptions {
@@ -80,14 +92,7 @@ function backoffMs (attempt: number): number {
   return Math.round(ceiling / 2 + Math.random() * ceiling / 2)
 }
 
-/**
- * Bodies reach error messages (PropelAuth's Node library puts some in its exceptions).
- * A gateway or echo service that reflects the request's headers would put the API
- * key there too; it never belongs in a response, so it is cut out of every body.
- */
-function redact (text: string, apiKey: string): string {
-  return text.includes(apiKey) ? text.replaceAll(apiKey, '[redacted]') : text
-}
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 function describeNetworkError (error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out'
@@ -100,8 +105,12 @@ function describeNetworkError (error: unknown): string {
 /**
  * The one way this plugin talks to PropelAuth: a per-attempt timeout, bounded
  * retries with jittered backoff for calls that are safe to repeat, and the two
- * headers PropelAuth's Node library sends. The API key goes only into the
- * `Authorization` header; no error or log line built here contains it.
+ * headers PropelAuth's Node library sends. Answers are handed over exactly as
+ * sent. Redirects are never followed: PropelAuth does not send them, and
+ * following one would hand the integration key (and, on 307/308, the body
+ * with an end user's API key) to another server and trust its answer. The API
+ * key goes only into the `Authorization` header; no error or log line built
+ * here contains it.
  */
 export class Transport {
   readonly #options: TransportOptions
@@ -120,6 +129,9 @@ export class Transport {
   async request (request: BackendRequest): Promise<BackendResponse> {
     const apiKey = this.#options.apiKey
     if (apiKey === undefined) throw new MissingApiKeyError(`${request.method} ${request.path}`)
+    if (hasDotSegment(request.path)) {
+      throw new InvalidIdError(`${request.method} ${request.path}: "." and ".." cannot be sent as an ID or name, because a URL reads them as folder steps and the call would reach another endpoint`)
+    }
     const url = this.url(request.path, request.query, request.emptyQueryMark)
     const init: RequestInit = {
       method: request.method,
@@ -130,8 +142,11 @@ export class Transport {
         'Content-Type': 'application/json',
         'X-Propelauth-url': this.#options.authHostname
       },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body)
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      redirect: 'manual'
     }
+    const secrets = [apiKey, ...request.secrets ?? []]
+    const redact = (text: string): string => redactSecrets(text, secrets)
     const retryable = request.retry ?? request.method === 'GET'
     const attempts = retryable ? this.#options.retries + 1 : 1
 
@@ -141,7 +156,7 @@ export class Transport {
       try {
         const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#options.timeout)])
         const raw = await fetch(url, { ...init, signal })
-        response = { status: raw.status, headers: raw.headers, text: redact(await raw.text(), apiKey) }
+        response = { status: raw.status, headers: raw.headers, text: await raw.text(), redact }
       } catch (error) {
         if (this.#closing.signal.aborted) throw new BackendUnreachableError(`${request.method} ${request.path} was cancelled because the server is closing`)
         if (isLast) {
@@ -153,6 +168,7 @@ export class Transport {
         await this.#pause(backoffMs(attempt))
         continue
       }
+      if (REDIRECT_STATUSES.has(response.status)) throw this.#redirectError(request, response)
       if (isLast || !isRetryableStatus(response.status)) return response
       let delay = backoffMs(attempt)
       if (response.status === 429) {
@@ -164,6 +180,22 @@ export class Transport {
       }
       await this.#pause(delay)
     }
+  }
+
+  #redirectError (request: BackendRequest, response: BackendResponse): Error {
+    let target = 'no Location'
+    const location = response.headers.get('location')
+    if (location !== null) {
+      try {
+        target = new URL(location, this.#options.apiBaseUrl).origin
+      } catch {
+        target = 'an unreadable Location'
+      }
+    }
+    return new BackendRedirectError(
+      `${request.method} ${this.#options.apiBaseUrl}${request.path} answered ${response.status}, a redirect to ${response.redact(target)}; ` +
+      'redirects are not followed (the integration key would go along): set `apiBaseUrl` to the URL that answers'
+    )
   }
 
   async #pause (ms: number): Promise<void> {

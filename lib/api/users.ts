@@ -1,4 +1,4 @@
-import { badRequest, camel, failUnlessOk, json, rateLimited, type Answer, type Call, type Send } from './backend.js'
+import { badRequest, camel, exceptionOf, failUnlessOk, json, rateLimited, type Answer, type Call, type Send } from './backend.js'
 import {
   BadRequestException,
   CreateUserException,
@@ -103,10 +103,10 @@ export function usersApi (send: Send): UsersApi {
     return true
   }
 
-  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (message: string) => Error): Promise<boolean> {
+  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (message: string, body: string) => Error): Promise<boolean> {
     if (!isValidId(userId)) return false
     const answer = await send(operation, { method: 'PUT', path: USER + path`/${userId}` + action, body })
-    if (answer.status === 400) throw new Exception(answer.text)
+    if (answer.status === 400) throw exceptionOf(Exception, answer)
     if (answer.status === 404) return false
     failUnlessOk(answer)
     return true
@@ -194,7 +194,7 @@ export function usersApi (send: Send): UsersApi {
           properties: request.properties
         }
       })
-      if (answer.status === 400) throw new CreateUserException(answer.text)
+      if (answer.status === 400) throw exceptionOf(CreateUserException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },
@@ -248,9 +248,9 @@ export function usersApi (send: Send): UsersApi {
           const said = (JSON.parse(answer.text) as { user_facing_error?: unknown })?.user_facing_error
           if (typeof said === 'string') message = said
         } catch {}
-        throw rateLimited(answer, message)
+        throw rateLimited(answer, answer.redact(message))
       }
-      if (answer.status === 400) throw new BadRequestException(answer.text)
+      if (answer.status === 400) throw exceptionOf(BadRequestException, answer)
       failUnlessOk(answer)
       return true
     },
@@ -279,7 +279,7 @@ export function usersApi (send: Send): UsersApi {
           properties: request.properties
         }
       })
-      if (answer.status === 400) throw new MigrateUserException(answer.text)
+      if (answer.status === 400) throw exceptionOf(MigrateUserException, answer)
       failUnlessOk(answer)
       return camel(answer)
     },
@@ -291,7 +291,7 @@ export function usersApi (send: Send): UsersApi {
         path: '/api/backend/v1/migrate_user/password',
         body: { user_id: request.userId, password_hash: request.passwordHash }
       })
-      if (answer.status === 400) throw new MigrateUserPasswordException(answer.text)
+      if (answer.status === 400) throw exceptionOf(MigrateUserPasswordException, answer)
       failUnlessOk(answer)
       return true
     }

@@ -8,7 +8,8 @@ export const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
 export const ORG_ID = '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3'
 export const API_KEY_ID = '0123456789abcdef0123456789abcdef'
 
-const ORG_MEMBER = {
+/** A membership as PropelAuth sends it (also the API-key guard tests' `user_in_org`). */
+export const ORG_MEMBER = {
   org_id: ORG_ID,
   org_name: 'Acme Inc',
   url_safe_org_name: 'acme-inc',
@@ -20,7 +21,8 @@ const ORG_MEMBER = {
   additional_roles: []
 }
 
-const USER = {
+/** A user as PropelAuth sends it, with their membership. */
+export const USER = {
   user_id: USER_ID,
   email: 'ada@example.com',
   email_confirmed: true,
