@@ -193,6 +193,9 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
 
   /** Turns a failed validation into the guard's answer; never echoes the key. */
   function refusal (error: unknown, log: FastifyBaseLogger): Error {
+    if (error === KNOWN_INVALID) {
+      return refuse(log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'invalid-api-key', `PropelAuth refused this API key less than ${options.cache.invalidTtl} s ago`)
+    }
     if (isRefusal(error)) {
       return refuse(log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'invalid-api-key', 'PropelAuth says the API key is invalid, expired or archived')
     }
@@ -202,7 +205,7 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
       return refuse(log, new ApiKeyRateLimitedError(), headers, 'api-key-rate-limited', 'PropelAuth rate-limits attempts with this API key')
     }
     if (error instanceof ApiKeyValidationBusyError) {
-      return refuse(log, error, { 'retry-after': String(BUSY_RETRY_AFTER_S) }, 'api-key-validation-busy', 'too many API keys are waiting to be checked with PropelAuth')
+      return refuse(log, error, { 'retry-after': String(BUSY_RETRY_AFTER_S) }, 'api-key-validation-busy', 'too many API keys are waiting to be checked with PropelAuth (option `apiKeyValidation`)')
     }
     // PropelAuth unreachable, 5xx, our integration key refused, or an answer that is
     // not a validation: the client's key may be fine. The cause is one of our own
