@@ -2,20 +2,20 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import './types/augment.js'
 import './types/route-config.js'
-import { createBackendApi } from './lib/api/backend-api.js'
+import { createBackendApi } from './lib/api/index.js'
 import { Transport } from './lib/api/transport.js'
 import type { PropelAuthDecorator } from './lib/decorator.js'
 import { DecoratorConflictError, InvalidOptionError } from './lib/errors.js'
-import { composed } from './lib/composition.js'
-import { setupRouteAudit } from './lib/deny-by-default.js'
-import { createGuards, kGuardInfo } from './lib/guards.js'
-import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/metadata.js'
-import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options.js'
-import { setupOpenApi } from './lib/openapi.js'
-import { createRefusalLog } from './lib/refusals.js'
-import { createAccessors, requestSlots } from './lib/request-decorators.js'
-import { denyByDefault, protect } from './lib/scope.js'
-import { TokenVerifier } from './lib/token.js'
+import { composed } from './lib/route-policy/composition.js'
+import { setupRouteAudit } from './lib/route-policy/route-audit.js'
+import { createGuards, kGuardInfo } from './lib/guards/token-guards.js'
+import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/key/key-store.js'
+import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options/resolve-options.js'
+import { setupOpenApi } from './lib/openapi/annotate-routes.js'
+import { createRefusalLog } from './lib/guards/refusal-log.js'
+import { createAccessors, requestSlots } from './lib/guards/request-slots.js'
+import { denyByDefault, protect } from './lib/route-policy/protect.js'
+import { TokenVerifier } from './lib/token/verifier.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
   if (fastify.hasDecorator(options.decorator)) {
@@ -114,7 +114,7 @@ const plugin = fp(fastifyPropelAuth, { fastify: '5.x', name: 'fastify-propelauth
 export default plugin
 export { plugin as fastifyPropelAuth }
 
-export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options.js'
+export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options/resolve-options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
 export type {
   PropelAuthTypes,
@@ -123,29 +123,29 @@ export type {
   PropelAuthOrgDecoratorName,
   DecoratorNameOptions,
   RequestDecoratorsOption
-} from './lib/decorator-names.js'
-export type { PropelAuthAccessors } from './lib/request-decorators.js'
-export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgInfo, UserAndOrgMemberInfo } from './lib/guards.js'
-export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/user.js'
-export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/claims.js'
+} from './lib/options/declared-names.js'
+export type { PropelAuthAccessors } from './lib/guards/request-slots.js'
+export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgInfo, UserAndOrgMemberInfo } from './lib/guards/token-guards.js'
+export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/token/user.js'
+export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/token/claims.js'
 export * as errors from './lib/errors.js'
 // The backend API without Fastify, and its types, enums and exceptions (named as in @propelauth/node).
 export { createPropelAuthClient, type PropelAuthClient, type PropelAuthClientOptions } from './lib/api/standalone.js'
 export type { PropelAuthApi } from './lib/api/client.js'
-export type { PropelAuthApiKeyGuards } from './lib/api/api-key-guards.js'
+export type { PropelAuthApiKeyGuards } from './lib/api/api-key-guards/api-key-guards.js'
 export type * from './lib/api/types.js'
 export * from './lib/api/enums.js'
 export * from './lib/api/exceptions.js'
-export type { PropelAuthScopes, ProtectOptions, DenyByDefaultOptions, GuardHookName } from './lib/scope.js'
-export type { PropelAuthTokenGuards } from './lib/guards.js'
-export type { AccessTokenSource, CookieTokenSource, QueryTokenSource, SubprotocolTokenSource, TokenFunction, TokenFrom } from './lib/token-sources.js'
-export { redactQueryParameters } from './lib/log-redaction.js'
-export { EXPIRED_CLOSE_CODE, EXPIRED_CLOSE_REASON } from './lib/websocket-expiry.js'
-export type { PropelAuthComposition, Composition, Alternative } from './lib/composition.js'
-export type { DenyByDefaultOption, PropelAuthRouteAudit, UnprotectedRoute } from './lib/deny-by-default.js'
-export type { PropelAuthRouteConfig } from './lib/route-guards.js'
-export type { LogLevel, RefusalRecord } from './lib/refusals.js'
-export { propelAuthSecurityScheme } from './lib/openapi.js'
+export type { PropelAuthScopes, ProtectOptions, DenyByDefaultOptions, GuardHookName } from './lib/route-policy/protect.js'
+export type { PropelAuthTokenGuards } from './lib/guards/token-guards.js'
+export type { AccessTokenSource, CookieTokenSource, QueryTokenSource, SubprotocolTokenSource, TokenFunction, TokenFrom } from './lib/sources/read-token.js'
+export { redactQueryParameters } from './lib/sources/redact-query-parameters.js'
+export { EXPIRED_CLOSE_CODE, EXPIRED_CLOSE_REASON } from './lib/guards/websocket-expiry.js'
+export type { PropelAuthComposition, Composition, Alternative } from './lib/route-policy/composition.js'
+export type { DenyByDefaultOption, PropelAuthRouteAudit, UnprotectedRoute } from './lib/route-policy/route-audit.js'
+export type { PropelAuthRouteConfig } from './lib/route-policy/route-guards.js'
+export type { LogLevel, RefusalRecord } from './lib/guards/refusal-log.js'
+export { propelAuthSecurityScheme } from './lib/openapi/annotate-routes.js'
 // Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
 // types the same objects for TypeBox 0.34 (lib/schemas.ts says why).
 export {
@@ -158,4 +158,4 @@ export {
   type OrgMemberInfoJson,
   type LoginMethodJson,
   type ErrorResponse
-} from './lib/schemas.js'
+} from './lib/openapi/schemas.js'

@@ -1,9 +1,9 @@
-import type { PropelAuthBackendApi } from './api/backend-api.js'
-import type { PropelAuthComposition } from './composition.js'
-import type { PropelAuthRouteAudit } from './deny-by-default.js'
-import type { PropelAuthGuards } from './guards.js'
-import type { PropelAuthAccessors } from './request-decorators.js'
-import type { PropelAuthScopes } from './scope.js'
+import type { PropelAuthBackendApi } from './api/index.js'
+import type { PropelAuthComposition } from './route-policy/composition.js'
+import type { PropelAuthRouteAudit } from './route-policy/route-audit.js'
+import type { PropelAuthGuards } from './guards/token-guards.js'
+import type { PropelAuthAccessors } from './guards/request-slots.js'
+import type { PropelAuthScopes } from './route-policy/protect.js'
 
 /**
  * What `app.auth` holds: the route guards, token validation, `protect` and

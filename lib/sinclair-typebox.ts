@@ -8,8 +8,8 @@
 // loads declarations it could not resolve. At run time nothing is imported, and
 // each object already carries TypeBox 0.34's mark of `Type.Unsafe`.
 import type { TUnsafe } from '@sinclair/typebox'
-import * as schemas from './schemas.js'
-import type { ErrorResponse, LoginMethodJson, ObjectJsonSchema, OrgMemberInfoJson, UserJson } from './schemas.js'
+import * as schemas from './openapi/schemas.js'
+import type { ErrorResponse, LoginMethodJson, ObjectJsonSchema, OrgMemberInfoJson, UserJson } from './openapi/schemas.js'
 
 /** A schema of the main entry, typed as TypeBox 0.34's `Type.Unsafe<T>(schema)` is. */
 export type SinclairTypeBoxSchema<T> = TUnsafe<T> & ObjectJsonSchema<T>

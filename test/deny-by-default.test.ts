@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
-import { TokenVerifier } from '../lib/token.js'
+import { TokenVerifier } from '../lib/token/verifier.js'
 import { captureLogs, LEVEL } from './helpers/log-capture.js'
 import { readyError } from './helpers/ready-error.js'
 

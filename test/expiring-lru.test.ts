@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import fc from 'fast-check'
-import { ExpiringLru } from '../lib/expiring-lru.js'
+import { ExpiringLru } from '../lib/util/expiring-lru.js'
 
 test('an entry used at least once per max/2 placements is never evicted, and the cache never exceeds max', async (t) => {
   fc.assert(fc.property(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 1, max: 400 }), (max, insertions) => {

@@ -5,9 +5,9 @@
 import { test } from 'tap'
 import fc from 'fast-check'
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
-import { Rejection, TokenVerifier, type RejectionReason } from '../lib/token.js'
-import { ClaimsShapeError, userFromClaims, type User } from '../lib/user.js'
-import { LOGIN_METHOD_KINDS } from '../lib/claims.js'
+import { Rejection, TokenVerifier, type RejectionReason } from '../lib/token/verifier.js'
+import { ClaimsShapeError, userFromClaims, type User } from '../lib/token/user.js'
+import { LOGIN_METHOD_KINDS } from '../lib/token/claims.js'
 import { ADMIN, b64url, buildTargetApp, createAttackKit, jws, ORG, rs } from './helpers/attack-corpus.js'
 
 const kit = await createAttackKit()

@@ -4,9 +4,9 @@ import fc from 'fast-check'
 import Fastify from 'fastify'
 import propelAuth from '../index.js'
 import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
-import { TokenCache } from '../lib/token-cache.js'
-import { MAX_TOKEN_LENGTH, Rejection, TokenVerifier, type TokenVerifierOptions } from '../lib/token.js'
-import { User } from '../lib/user.js'
+import { TokenCache } from '../lib/token/token-cache.js'
+import { MAX_TOKEN_LENGTH, Rejection, TokenVerifier, type TokenVerifierOptions } from '../lib/token/verifier.js'
+import { User } from '../lib/token/user.js'
 
 const ISSUER = 'https://auth.example.com'
 const NOW = 1_760_000_000 // seconds; every verifier below runs on this clock unless a test moves it

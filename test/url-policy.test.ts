@@ -3,9 +3,9 @@ import { Writable } from 'node:stream'
 import { test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth, { createPropelAuthClient } from '../index.js'
-import { resolveOptions } from '../lib/options.js'
+import { resolveOptions } from '../lib/options/resolve-options.js'
 import { createTestAuth } from '../lib/testing/index.js'
-import { checkPlainHttp, isLoopbackHostname } from '../lib/url-policy.js'
+import { checkPlainHttp, isLoopbackHostname } from '../lib/options/url-policy.js'
 
 // The plain-HTTP rule for the URLs the plugin calls or trusts (`authUrl`,
 // `apiBaseUrl`): https anywhere, http on loopback, http elsewhere only with

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import fc from 'fast-check'
 import { toUser as propelAuthToUser, UserClass as PropelAuthUserClass } from '@propelauth/node'
-import { ClaimsShapeError, OrgMemberInfo, User, userFromClaims } from '../lib/user.js'
+import { ClaimsShapeError, OrgMemberInfo, User, userFromClaims } from '../lib/token/user.js'
 
 // Conversion of verified claims to a User: PropelAuth's test cases 21–25
 // (docs/propelauth-compatibility.md), and a differential check against PropelAuth's own Node

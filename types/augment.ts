@@ -1,6 +1,6 @@
-import type { OrgMemberInfo, User } from '../lib/user.js'
+import type { OrgMemberInfo, User } from '../lib/token/user.js'
 import type { PropelAuthDecorator } from '../lib/decorator.js'
-import type { PropelAuthDecoratorName, PropelAuthOrgDecoratorName, PropelAuthUserDecoratorName } from '../lib/decorator-names.js'
+import type { PropelAuthDecoratorName, PropelAuthOrgDecoratorName, PropelAuthUserDecoratorName } from '../lib/options/declared-names.js'
 
 // Module augmentation: with `import propelAuth from 'fastify-propelauth'`,
 // `app.auth` and `request.user` / `request.org` are typed without casts, under the

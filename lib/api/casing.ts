@@ -1,4 +1,4 @@
-import { OrgMemberInfo, type OrgRoleStructure } from '../user.js'
+import { OrgMemberInfo, type OrgRoleStructure } from '../token/user.js'
 
 // PropelAuth answers in snake_case; its Node library hands results over in
 // camelCase through one conversion, which we reproduce rule for rule so that

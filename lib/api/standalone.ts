@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors.js'
-import { resolveOptions } from '../options.js'
+import { resolveOptions } from '../options/resolve-options.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
 import { Transport } from './transport.js'
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BackendRedirectError, BackendUnreachableError, InvalidIdError, MissingApiKeyError } from '../errors.js'
-import { redactSecrets } from '../redact.js'
+import { redactSecrets } from '../util/redact-secrets.js'
 import { hasDotSegment } from './ids.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'

@@ -1,4 +1,4 @@
-import type { OrgMemberInfo } from '../user.js'
+import type { OrgMemberInfo } from '../token/user.js'
 import type { ChartMetricCadence, StepUpMfaGrantType } from './enums.js'
 
 // Arguments and results of the backend API, named as in PropelAuth's Node library

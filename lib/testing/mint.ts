@@ -1,6 +1,6 @@
 import { generateKeyPair, randomUUID, sign, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
-import type { AccessTokenClaims, LoginMethodClaims, OrgMemberInfoClaims, OrgRoleStructureWire } from '../claims.js'
+import type { AccessTokenClaims, LoginMethodClaims, OrgMemberInfoClaims, OrgRoleStructureWire } from '../token/claims.js'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
 // The callback form of crypto.sign runs on libuv's thread pool, as WebCrypto's

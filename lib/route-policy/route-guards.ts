@@ -1,0 +1,40 @@
+import type { RouteOptions } from 'fastify'
+import { kGuardInfo, type GuardInfo } from '../guards/token-guards.js'
+import { defaultGuardOf, scopeGuards } from './protect.js'
+
+// Which guards of this plugin protect a route, as the `onRoute` hooks see it:
+// those of its scope (`protect`) and those in its own hooks, composed ones
+// (lib/composition.ts) included. Read by the OpenAPI annotation and by deny by default.
+
+const ROUTE_HOOKS = ['onRequest', 'preValidation', 'preHandler'] as const
+
+/** What a route can say in `config.propelAuth`. */
+export interface PropelAuthRouteConfig {
+  /** Under deny by default: this route needs no credentials (no default guard); documented with `security: []`. */
+  public?: boolean
+}
+
+export function guardsOf (route: RouteOptions, scope: object): GuardInfo[] {
+  const found: GuardInfo[] = [...scopeGuards(scope)]
+  for (const name of ROUTE_HOOKS) {
+    const hooks = route[name] as unknown
+    for (const hook of Array.isArray(hooks) ? hooks : [hooks]) {
+      const info = typeof hook === 'function' ? (hook as { [kGuardInfo]?: GuardInfo })[kGuardInfo] : undefined
+      if (info !== undefined) found.push(info)
+    }
+  }
+  return found
+}
+
+/** A path of `publicPaths`: the path itself and everything under it. */
+function underPath (url: string, path: string): boolean {
+  return url === path || url.startsWith(path.endsWith('/') ? path : `${path}/`)
+}
+
+/** Whether a route opted out of deny by default: `config.propelAuth.public`, or a path its scope's policy leaves public. */
+export function isPublicRoute (route: RouteOptions, scope: object): boolean {
+  const config = (route.config as { propelAuth?: PropelAuthRouteConfig } | undefined)?.propelAuth
+  if (config?.public === true) return true
+  const policy = defaultGuardOf(scope)
+  return policy !== undefined && policy.publicPaths.some((path) => underPath(route.url, path))
+}
