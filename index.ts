@@ -8,9 +8,11 @@ import type { PropelAuthDecorator } from './lib/decorator.js'
 import { DecoratorConflictError, InvalidOptionError } from './lib/errors.js'
 import { composed } from './lib/route-policy/composition.js'
 import { setupRouteAudit } from './lib/route-policy/route-audit.js'
-import { createGuards, kGuardInfo } from './lib/guards/token-guards.js'
+import { guardInfoOf } from './lib/guards/guard-tag.js'
+import { createGuards } from './lib/guards/token-guards.js'
 import { fetchVerifierKeyPem, importVerifierKey, KeyStore } from './lib/key/key-store.js'
-import { resolveOptions, type FastifyPropelAuthOptions, type ResolvedOptions } from './lib/options/resolve-options.js'
+import type { FastifyPropelAuthOptions, ResolvedOptions } from './lib/options/plugin-options.js'
+import { resolveOptions } from './lib/options/resolve-options.js'
 import { setupOpenApi } from './lib/openapi/annotate-routes.js'
 import { createRefusalLog } from './lib/guards/refusal-log.js'
 import { createAccessors, requestSlots } from './lib/guards/request-slots.js'
@@ -102,7 +104,7 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   fastify.decorateRequest(options.requestDecorators.org, null)
   if (options.denyByDefault !== undefined) {
     const guard = options.denyByDefault.guard(decorator)
-    if (typeof guard !== 'function' || !Object.hasOwn(guard, kGuardInfo)) {
+    if (guardInfoOf(guard) === undefined) {
       throw new InvalidOptionError('option `denyByDefault.guard` must return one of the guards of the decorator, e.g. (auth) => auth.requireUser')
     }
     denyByDefault(fastify, guard, options.denyByDefault.options)
@@ -114,7 +116,7 @@ const plugin = fp(fastifyPropelAuth, { fastify: '5.x', name: 'fastify-propelauth
 export default plugin
 export { plugin as fastifyPropelAuth }
 
-export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options/resolve-options.js'
+export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options/plugin-options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
 export type {
   PropelAuthTypes,
@@ -125,7 +127,9 @@ export type {
   RequestDecoratorsOption
 } from './lib/options/declared-names.js'
 export type { PropelAuthAccessors } from './lib/guards/request-slots.js'
-export type { PropelAuthGuards, PropelAuthHook, RequiredOrgOptions, RequiredOrgInfo, UserAndOrgMemberInfo } from './lib/guards/token-guards.js'
+export type { PropelAuthGuards, PropelAuthTokenGuards, UserAndOrgMemberInfo } from './lib/guards/token-guards.js'
+export type { PropelAuthHook } from './lib/guards/guard-tag.js'
+export type { RequiredOrgOptions, RequiredOrgInfo } from './lib/guards/org-requirements.js'
 export { User, OrgMemberInfo, type LoginMethod, type OrgRoleStructure } from './lib/token/user.js'
 export type { AccessTokenClaims, OrgMemberInfoClaims, LoginMethodClaims, LoginMethodKind } from './lib/token/claims.js'
 export * as errors from './lib/errors.js'
@@ -136,18 +140,19 @@ export type { PropelAuthApiKeyGuards } from './lib/api/api-key-guards/api-key-gu
 export type * from './lib/api/types.js'
 export * from './lib/api/enums.js'
 export * from './lib/api/exceptions.js'
-export type { PropelAuthScopes, ProtectOptions, DenyByDefaultOptions, GuardHookName } from './lib/route-policy/protect.js'
-export type { PropelAuthTokenGuards } from './lib/guards/token-guards.js'
-export type { AccessTokenSource, CookieTokenSource, QueryTokenSource, SubprotocolTokenSource, TokenFunction, TokenFrom } from './lib/sources/read-token.js'
+export type { PropelAuthScopes } from './lib/route-policy/protect.js'
+export type { ProtectOptions, DenyByDefaultOptions, GuardHookName } from './lib/options/scope-options.js'
+export type { AccessTokenSource, CookieTokenSource, QueryTokenSource, SubprotocolTokenSource, TokenFunction, TokenFrom } from './lib/sources/token-from.js'
 export { redactQueryParameters } from './lib/sources/redact-query-parameters.js'
 export { EXPIRED_CLOSE_CODE, EXPIRED_CLOSE_REASON } from './lib/guards/websocket-expiry.js'
 export type { PropelAuthComposition, Composition, Alternative } from './lib/route-policy/composition.js'
-export type { DenyByDefaultOption, PropelAuthRouteAudit, UnprotectedRoute } from './lib/route-policy/route-audit.js'
+export type { DenyByDefaultOption } from './lib/options/deny-by-default-option.js'
+export type { PropelAuthRouteAudit, UnprotectedRoute } from './lib/route-policy/route-audit.js'
 export type { PropelAuthRouteConfig } from './lib/route-policy/route-guards.js'
 export type { LogLevel, RefusalRecord } from './lib/guards/refusal-log.js'
 export { propelAuthSecurityScheme } from './lib/openapi/annotate-routes.js'
 // Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
-// types the same objects for TypeBox 0.34 (lib/schemas.ts says why).
+// types the same objects for TypeBox 0.34 (lib/openapi/schemas.ts says why).
 export {
   UserSchema,
   OrgMemberInfoSchema,

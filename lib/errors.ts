@@ -207,11 +207,6 @@ export interface RefusalHeaders {
   headers: Record<string, string>
 }
 
-/** Gives `error` the headers its answer must carry. */
-export function withHeaders<E extends Error> (error: E, headers: Record<string, string>): E & RefusalHeaders {
-  return Object.assign(error, { headers })
-}
-
 /**
  * Too many API keys are waiting to be checked with PropelAuth (the queue of
  * option `apiKeyValidation` is full, or a request waited in it too long); sent

@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import propelAuth from '../index.js'
 import { createApiKeyGuards } from '../lib/api/api-key-guards/api-key-guards.js'
 import type { ApiKeyValidation } from '../lib/api/types.js'
-import { DEFAULT_REQUEST_DECORATORS } from '../lib/options/resolve-options.js'
+import { DEFAULT_REQUEST_DECORATORS } from '../lib/options/declared-names.js'
 import { requestSlots } from '../lib/guards/request-slots.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, until, type FaultServer } from './helpers/fault-server.js'

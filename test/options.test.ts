@@ -3,7 +3,8 @@ import { generateKeyPairSync } from 'node:crypto'
 import Fastify from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { Transport } from '../lib/api/transport.js'
-import { DEFAULT_CACHE_MAX, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, resolveOptions } from '../lib/options/resolve-options.js'
+import { DEFAULT_CACHE_MAX, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from '../lib/options/plugin-options.js'
+import { resolveOptions } from '../lib/options/resolve-options.js'
 import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 import { metadata, startFakeBackend } from './helpers/fake-backend.js'
 import { readyError } from './helpers/ready-error.js'
@@ -95,7 +96,7 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'openapi a string', options: { ...withKey, openapi: 'on' }, says: /`openapi` must be a boolean or \{ securitySchemeName, annotateRoutes \}/ },
   { name: 'openapi.securitySchemeName with a space', options: { ...withKey, openapi: { securitySchemeName: 'bearer auth' } }, says: /`openapi\.securitySchemeName` must match/ },
   { name: 'openapi.annotateRoutes not a boolean', options: { ...withKey, openapi: { annotateRoutes: 'yes' } }, says: /`openapi\.annotateRoutes` must be a boolean/ },
-  { name: 'unknown option (a typo)', options: { ...withKey, clocktolerance: 30 }, says: /unknown option `clocktolerance`; known options are authUrl, apiKey/ }
+  { name: 'unknown option (a typo)', options: { ...withKey, clocktolerance: 30 }, says: /unknown option `clocktolerance`; fastify-propelauth takes authUrl, apiKey/ }
 ]
 
 test('each bad option fails ready() with FST_PROPELAUTH_INVALID_OPTION naming the option, never echoing the API key', async (t) => {

@@ -148,7 +148,7 @@ test('composed() and option checks the feature tests leave out', async (t) => {
   t.ok(outer, 'a composition may name another one')
   t.throws(() => composed(outer, { anyOf: ['x'] }), { message: /already tagged/ })
   t.throws(() => composed(() => {}, null as never), { message: /expects \{ anyOf: \[\.\.\.\] \} or \{ allOf: \[\.\.\.\] \}/ })
-  t.throws(() => composed(() => {}, { anyOf: ['x'], relation: 'or' } as never), { message: /has no option `relation`/ })
+  t.throws(() => composed(() => {}, { anyOf: ['x'], relation: 'or' } as never), { message: /unknown option `relation`; composed\(hook, \{ anyOf \| allOf \}\) takes anyOf, allOf/ })
   t.throws(() => app.auth.denyByDefault(app, 'requireUser' as never), { message: /denyByDefault\(scope, guard\) expects one of the guards of app.auth/ })
   t.throws(() => checkLogLevel('logLevels.refusals', 3, 'debug'), { message: /\(got number\)/ })
   t.match(await readyError({ ...testAuth.pluginOptions, logLevels: 'debug' }), { message: /option `logLevels` must be \{ refusals, unprotectedRoutes \}/ })

@@ -183,12 +183,12 @@ test('wrong token sources fail at registration, naming the option', async (t) =>
   const cases: Array<[string, unknown, RegExp]> = [
     ['a string that is no source', 'header', /option `tokenFrom` must be 'authorization', \{ cookie \}, \{ query \}, \{ subprotocol \} or a function of the request \(got "header"\)/],
     ['an empty list', [], /option `tokenFrom` must name at least one source/],
-    ['a cookie name with a space', { cookie: 'pa at' }, /option `tokenFrom`\.cookie must be a cookie name/],
-    ['a typo in a member', { cookie: '__pa_at', crossSites: 'allow' }, /option `tokenFrom` has an unknown member `crossSites`/],
-    ['crossSite: false', { cookie: '__pa_at', crossSite: false }, /option `tokenFrom`\.crossSite must be 'refuse' \(the default\) or 'allow'/],
-    ['a trusted origin with a path', { cookie: '__pa_at', trustedOrigins: ['https://app.example.com/'] }, /option `tokenFrom`\.trustedOrigins must hold origins exactly as browsers send them/],
-    ['a subprotocol with a comma', { subprotocol: 'a,b' }, /option `tokenFrom`\.subprotocol must be a WebSocket subprotocol name/],
-    ['the second source wrong', ['authorization', { query: '' }], /option `tokenFrom`\[1\]\.query must be a query parameter name/],
+    ['a cookie name with a space', { cookie: 'pa at' }, /option `tokenFrom\.cookie` must be a cookie name/],
+    ['a typo in a member', { cookie: '__pa_at', crossSites: 'allow' }, /unknown option `tokenFrom\.crossSites`; tokenFrom takes cookie, crossSite, trustedOrigins/],
+    ['crossSite: false', { cookie: '__pa_at', crossSite: false }, /option `tokenFrom\.crossSite` must be 'refuse' \(the default\) or 'allow'/],
+    ['a trusted origin with a path', { cookie: '__pa_at', trustedOrigins: ['https://app.example.com/'] }, /option `tokenFrom\.trustedOrigins` must hold origins exactly as browsers send them/],
+    ['a subprotocol with a comma', { subprotocol: 'a,b' }, /option `tokenFrom\.subprotocol` must be a WebSocket subprotocol name/],
+    ['the second source wrong', ['authorization', { query: '' }], /option `tokenFrom\[1\]\.query` must be a query parameter name/],
     ['an object of no known shape', { header: 'x-token' }, /option `tokenFrom` must be .* \(got an object with `header`\)/]
   ]
   for (const [name, tokenFrom, message] of cases) {
@@ -198,7 +198,7 @@ test('wrong token sources fail at registration, naming the option', async (t) =>
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(propelAuth, testAuth.pluginOptions)
-  t.throws(() => app.auth.from({ cookie: '' }), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /from\(tokenFrom\)\.cookie must be a cookie name/ }, 'app.auth.from checks its argument at once')
+  t.throws(() => app.auth.from({ cookie: '' }), { code: 'FST_PROPELAUTH_INVALID_OPTION', message: /`from\(tokenFrom\)\.cookie` must be a cookie name/ }, 'app.auth.from checks its argument at once')
 })
 
 test('a cookie source without @fastify/cookie fails when the route is declared, saying what to register', async (t) => {

@@ -1,4 +1,4 @@
-import type { PropelAuthHook } from '../guards/token-guards.js'
+import type { PropelAuthHook } from '../guards/guard-tag.js'
 import type { RefusalLog } from '../guards/refusal-log.js'
 import type { RequestSlots } from '../guards/request-slots.js'
 import { createApiKeyGuards, type PropelAuthApiKeyGuards } from './api-key-guards/api-key-guards.js'

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { InvalidOptionError } from '../errors.js'
-import type { RejectionFacts } from '../token/verifier.js'
+import { invalidOption } from '../options/option-checks.js'
+import type { RejectionFacts } from '../token/rejection.js'
 
 // Every refusal of a guard is logged once, by the guard that refused, with its
 // error code and the precise reason: a wrong `authUrl` (expected and received
@@ -30,7 +30,7 @@ export type RefusalLog = (record: RefusalRecord, detail: string, log?: FastifyBa
 export function checkLogLevel (name: string, value: unknown, fallback: LogLevel): LogLevel {
   if (value === undefined) return fallback
   if (typeof value !== 'string' || !(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new InvalidOptionError(`option \`${name}\` must be one of ${LOG_LEVELS.join(', ')} (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`)
+    invalidOption(`option \`${name}\` must be one of ${LOG_LEVELS.join(', ')} (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`)
   }
   return value as LogLevel
 }

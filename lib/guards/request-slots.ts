@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
-import { FORBIDDEN_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from './challenges.js'
-import { MissingTokenError, NotOrgMemberError, withHeaders } from '../errors.js'
-import type { RequestDecoratorNames } from '../options/resolve-options.js'
+import { FORBIDDEN_CHALLENGE, NO_CREDENTIALS_CHALLENGE, withHeaders } from './challenges.js'
+import { MissingTokenError, NotOrgMemberError } from '../errors.js'
+import type { RequestDecoratorNames } from '../options/declared-names.js'
 import type { OrgMemberInfo, User } from '../token/user.js'
 
 // `request.user` and `request.org` under the names the app chose (option

@@ -74,3 +74,10 @@ export type DecoratorNameOptions =
         /** Names of the request decorators the guards set. Default `{ user: 'user', org: 'org' }`. Declare new names in PropelAuthTypes for TypeScript. */
         requestDecorators?: RequestDecoratorsOption
       })
+
+/** The names under which the guards put the user and the org on the request. */
+export interface RequestDecoratorNames {
+  user: string
+  org: string
+}
+export const DEFAULT_REQUEST_DECORATORS: Readonly<RequestDecoratorNames> = Object.freeze({ user: 'user', org: 'org' })

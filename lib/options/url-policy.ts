@@ -1,3 +1,5 @@
+import { describeValue, invalidOption } from './option-checks.js'
+
 // The plain-HTTP rule, for every URL this plugin calls or trusts (the auth URL,
 // the backend API base URL). Over plain HTTP anyone on the network path can read
 // the integration key from the `Authorization` header and can answer in
@@ -42,4 +44,35 @@ export function checkPlainHttp (name: string, url: URL, allowInsecureHttp: boole
     allowed: false,
     reason: `option \`${name}\` must use https (got ${shown}); plain http is accepted only on loopback (localhost, 127.0.0.0/8, [::1]), or elsewhere with \`allowInsecureHttp: true\` on a network you trust`
   }
+}
+
+export interface UrlRules {
+  secret: string | undefined
+  allowInsecureHttp: boolean
+  warnings: string[]
+}
+
+/** Reads the URL option `name`: absolute, http or https, no credentials, and the plain-HTTP rule above. */
+export function parseHttpUrl (name: string, value: unknown, example: string, rules: UrlRules): URL {
+  const { secret } = rules
+  if (typeof value !== 'string' || value.trim() === '') {
+    invalidOption(`option \`${name}\` is required: the URL of ${example} (got ${describeValue(value, secret)})`)
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    invalidOption(`option \`${name}\` must be an absolute URL such as ${example} (got ${describeValue(value, secret)})`)
+  }
+  // Checked first, so that no later message prints the credentials.
+  if (url.username !== '' || url.password !== '') {
+    invalidOption(`option \`${name}\` must not contain credentials`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    invalidOption(`option \`${name}\` must be an http or https URL such as ${example} (got ${describeValue(value, secret)})`)
+  }
+  const verdict = checkPlainHttp(name, url, rules.allowInsecureHttp, describeValue(url.origin, secret))
+  if (!verdict.allowed) invalidOption(verdict.reason)
+  if (verdict.warning !== undefined) rules.warnings.push(verdict.warning)
+  return url
 }

@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../errors.js'
-import { kGuardInfo, type GuardInfo } from '../guards/token-guards.js'
+import { guardInfoOf, tagGuard, type GuardInfo, type Member } from '../guards/guard-tag.js'
+import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 
 // The guards are @fastify/auth strategies: `app.auth([app.propelAuth.requireUser, other])`
 // runs them in OR (or AND) relations, and they fail with an error that carries
@@ -29,13 +29,12 @@ export interface PropelAuthComposition {
   composed: <Hook extends (...args: never[]) => unknown>(hook: Hook, composition: Composition) => Hook
 }
 
-/** One member of a composition: a guard of ours, or another scheme. */
-export type Member = GuardInfo | { scheme: string }
-
 const SCHEME_NAME = /^[\w.-]+$/
 
+const COMPOSED = 'composed(hook, { anyOf | allOf })'
+
 function invalid (message: string): never {
-  throw new InvalidOptionError(`composed(hook, { anyOf | allOf }) ${message}`)
+  invalidOption(`${COMPOSED} ${message}`)
 }
 
 function member (value: unknown, where: string): Member {
@@ -43,7 +42,7 @@ function member (value: unknown, where: string): Member {
     if (!SCHEME_NAME.test(value)) invalid(`expects the security scheme names in ${where} to match /^[\\w.-]+$/ (got ${JSON.stringify(value.slice(0, 60))})`)
     return { scheme: value }
   }
-  const info = typeof value === 'function' ? (value as { [kGuardInfo]?: GuardInfo })[kGuardInfo] : undefined
+  const info = guardInfoOf(value)
   if (info === undefined) {
     invalid(`expects ${where} to hold guards of this plugin (app.auth.requireUser, …) or names of other security schemes (strings); a strategy of your own is named by its scheme`)
   }
@@ -74,13 +73,10 @@ export const composed: PropelAuthComposition['composed'] = function composed (ho
   if (typeof composition !== 'object' || composition === null) invalid('expects { anyOf: [...] } or { allOf: [...] } as its second argument')
   const { anyOf, allOf } = composition as { anyOf?: unknown, allOf?: unknown }
   if ((anyOf === undefined) === (allOf === undefined)) invalid('expects exactly one of anyOf (relation "or") and allOf (relation "and")')
-  for (const key of Object.keys(composition)) {
-    if (key !== 'anyOf' && key !== 'allOf') invalid(`has no option \`${key}\``)
-  }
+  rejectUnknownKeys(composition, ['anyOf', 'allOf'], '', COMPOSED)
   const info = anyOf !== undefined ? group('or', anyOf as unknown[], 'anyOf', false) : group('and', allOf as unknown[], 'allOf', false)
-  if (Object.hasOwn(hook, kGuardInfo)) invalid('was given a hook that is already tagged; compose a new @fastify/auth hook')
-  Object.defineProperty(hook, kGuardInfo, { value: Object.freeze(info) })
-  return hook
+  if (guardInfoOf(hook) !== undefined) invalid('was given a hook that is already tagged; compose a new @fastify/auth hook')
+  return tagGuard(hook, info)
 }
 
 // --- what a guard (or a composition of guards) requires and answers ---------------------

@@ -1,12 +1,11 @@
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import { allOf, outcomeOf } from './composition.js'
-import type { PropelAuthDecorator } from '../decorator.js'
 import { InvalidOptionError } from '../errors.js'
-import type { GuardInfo, PropelAuthHook } from '../guards/token-guards.js'
+import type { GuardInfo } from '../guards/guard-tag.js'
 import { logsQueryParameter } from '../sources/redact-query-parameters.js'
 import type { LogLevel } from '../guards/refusal-log.js'
 import { guardsOf, isPublicRoute } from './route-guards.js'
-import { checkGuardHook, checkPublicPaths, defaultGuardOf, type DenyByDefaultOptions } from './protect.js'
+import { defaultGuardOf } from './protect.js'
 
 // Deny by default and the audit of what is public. One `onRoute` hook, added
 // before the OpenAPI annotation's so that the documentation sees the default
@@ -15,17 +14,6 @@ import { checkGuardHook, checkPublicPaths, defaultGuardOf, type DenyByDefaultOpt
 //   this plugin and no opt-out gets the default guard as a route hook, so a
 //   route with a guard of its own runs only that one (one verification);
 // - every route that no guard can refuse is recorded, and listed at `ready`.
-
-/** The plugin option `denyByDefault`: guard the app's routes unless they opt out. */
-export interface DenyByDefaultOption extends DenyByDefaultOptions {
-  /** The default guard, from the decorator. Default `(auth) => auth.requireUser`. */
-  guard?: (auth: PropelAuthDecorator) => PropelAuthHook
-}
-
-export interface ResolvedDenyByDefault {
-  guard: (auth: PropelAuthDecorator) => PropelAuthHook
-  options: DenyByDefaultOptions
-}
 
 /** A route that no guard protects, as `unprotectedRoutes()` lists it. */
 export interface UnprotectedRoute {
@@ -45,29 +33,6 @@ export interface PropelAuthRouteAudit {
    * was registered, or guarded by hooks added without `protect`, are not seen.
    */
   unprotectedRoutes: () => readonly UnprotectedRoute[]
-}
-
-const requireUserGuard = (auth: PropelAuthDecorator): PropelAuthHook => auth.requireUser
-
-export function resolveDenyByDefault (value: unknown): ResolvedDenyByDefault | undefined {
-  if (value === undefined || value === false) return undefined
-  if (value === true) return { guard: requireUserGuard, options: {} }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidOptionError('option `denyByDefault` must be true, or { guard: (auth) => auth.requireUser, hook, publicPaths }')
-  }
-  for (const key of Object.keys(value)) {
-    if (!['guard', 'hook', 'publicPaths'].includes(key)) {
-      throw new InvalidOptionError(`unknown option \`denyByDefault.${key}\`; denyByDefault takes guard, hook, publicPaths`)
-    }
-  }
-  const { guard = requireUserGuard, hook, publicPaths } = value as DenyByDefaultOption
-  if (typeof guard !== 'function') {
-    throw new InvalidOptionError('option `denyByDefault.guard` must be a function of the decorator returning a guard, e.g. (auth) => auth.requireUser')
-  }
-  return {
-    guard,
-    options: { hook: checkGuardHook('option `denyByDefault.hook`', hook), publicPaths: checkPublicPaths('option `denyByDefault.publicPaths`', publicPaths) }
-  }
 }
 
 function methodsOf (route: RouteOptions): string[] {

@@ -1,10 +1,10 @@
 import type { RouteOptions } from 'fastify'
-import { kGuardInfo, type GuardInfo } from '../guards/token-guards.js'
+import { guardInfoOf, type GuardInfo } from '../guards/guard-tag.js'
 import { defaultGuardOf, scopeGuards } from './protect.js'
 
 // Which guards of this plugin protect a route, as the `onRoute` hooks see it:
 // those of its scope (`protect`) and those in its own hooks, composed ones
-// (lib/composition.ts) included. Read by the OpenAPI annotation and by deny by default.
+// (composition.ts) included. Read by the OpenAPI annotation and by deny by default.
 
 const ROUTE_HOOKS = ['onRequest', 'preValidation', 'preHandler'] as const
 
@@ -19,7 +19,7 @@ export function guardsOf (route: RouteOptions, scope: object): GuardInfo[] {
   for (const name of ROUTE_HOOKS) {
     const hooks = route[name] as unknown
     for (const hook of Array.isArray(hooks) ? hooks : [hooks]) {
-      const info = typeof hook === 'function' ? (hook as { [kGuardInfo]?: GuardInfo })[kGuardInfo] : undefined
+      const info = guardInfoOf(hook)
       if (info !== undefined) found.push(info)
     }
   }

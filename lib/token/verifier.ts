@@ -3,34 +3,9 @@ import { isAscii, isUtf8 } from 'node:buffer'
 import { decodeCanonical, decodeCanonicalInto, decodedLength } from '../util/base64url.js'
 import { hasDuplicateMembers } from '../util/json-duplicates.js'
 import { TokenCache } from './token-cache.js'
+import { NO_BEARER_CREDENTIALS, parseBearerHeader } from './bearer-header.js'
+import { quoted, Rejection } from './rejection.js'
 import { ClaimsShapeError, userFromClaims, type User } from './user.js'
-
-/** Why a request carries no acceptable user. Each maps to one 401 error in guards.ts. */
-export type RejectionReason = 'missing' | 'malformed-header' | 'invalid' | 'expired'
-
-/**
- * What the refusal log (lib/refusals.ts) may say about a refused token besides
- * its reason: only what is no secret. The issuer is public; `userId` is given
- * only once the signature has proved it.
- */
-export interface RejectionFacts {
-  expectedIssuer?: string
-  issuer?: string
-  userId?: string
-  /** Seconds since `exp` (expired) or until `nbf` (not yet valid). */
-  seconds?: number
-}
-
-export class Rejection {
-  constructor (
-    readonly reason: RejectionReason,
-    /** Stable name of the precise cause, e.g. `wrong-issuer`, for log queries. */
-    readonly cause: string,
-    /** One sentence saying what was wrong, for the refusal log; never the token. */
-    readonly detail: string,
-    readonly facts?: Readonly<RejectionFacts>
-  ) {}
-}
 
 /**
  * Longest token looked at. Node's default header limit (16 KiB) stops longer
@@ -39,10 +14,6 @@ export class Rejection {
 export const MAX_TOKEN_LENGTH = 64 * 1024
 
 // Shared instances where a rejection carries no per-request fact: none is allocated.
-const MISSING = Object.freeze(new Rejection('missing', 'no-token', 'no Authorization header, or another scheme than Bearer'))
-const NOT_A_STRING = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header is not one string (sent more than once?)'))
-const NO_TOKEN_AFTER_BEARER = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header is "Bearer" with no token after one space'))
-const SPACES = Object.freeze(new Rejection('malformed-header', 'malformed-authorization-header', 'the Authorization header has extra spaces or several tokens; expected "Bearer <token>"'))
 const TOO_LONG = Object.freeze(new Rejection('invalid', 'malformed-token', `the token is empty or longer than ${MAX_TOKEN_LENGTH} characters`))
 const NOT_THREE_SEGMENTS = Object.freeze(new Rejection('invalid', 'malformed-token', 'the token is not three dot-separated segments (header.payload.signature)'))
 const BAD_SIGNATURE_ENCODING = Object.freeze(new Rejection('invalid', 'malformed-token', 'the signature segment (third) is not canonical base64url'))
@@ -73,12 +44,6 @@ function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   if (hasDuplicateMembers(text, value)) return undefined
   return value as Record<string, unknown>
-}
-
-/** Short, quoted text of a value from a token, for the refusal log: never long, always escaped. */
-export function quoted (value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
-  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text)
 }
 
 /**
@@ -167,32 +132,10 @@ export class TokenVerifier {
     this.#cache?.clear()
   }
 
-  /**
-   * Reads `Authorization: Bearer <token>` (scheme in any case, one space, as
-   * PropelAuth's libraries do) and verifies the token.
-   */
+  /** Reads `Authorization: Bearer <token>` (the rule of bearer-header.ts) and verifies the token. */
   verifyAuthorizationHeader (header: unknown): User | Rejection {
-    const token = this.readAuthorizationHeader(header)
-    return typeof token === 'string' ? this.verifyToken(token) : token ?? MISSING
-  }
-
-  /**
-   * The token of an `Authorization: Bearer <token>` header; undefined when the
-   * header is absent or of another scheme (Basic …, or a bare token: no bearer
-   * credentials presented), a rejection when it is a malformed Bearer header.
-   */
-  readAuthorizationHeader (header: unknown): string | Rejection | undefined {
-    if (header === undefined || header === null || header === '') return undefined
-    if (typeof header !== 'string') return NOT_A_STRING
-    const space = header.indexOf(' ')
-    if (space !== 6 || header.slice(0, 6).toLowerCase() !== 'bearer') {
-      if (header.length >= 6 && header.slice(0, 6).toLowerCase() === 'bearer') return header.length === 6 ? NO_TOKEN_AFTER_BEARER : SPACES
-      return undefined
-    }
-    const token = header.slice(7)
-    if (token === '') return NO_TOKEN_AFTER_BEARER
-    if (token.includes(' ')) return SPACES
-    return token
+    const token = parseBearerHeader(header)
+    return typeof token === 'string' ? this.verifyToken(token) : token ?? NO_BEARER_CREDENTIALS
   }
 
   verifyToken (token: string): User | Rejection {

@@ -5,12 +5,12 @@ import {
   ApiKeyValidationUnavailableError,
   BackendResponseError,
   InvalidApiKeyError,
-  MissingCredentialsError,
-  withHeaders
+  MissingCredentialsError
 } from '../../errors.js'
-import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../../guards/challenges.js'
+import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE, withHeaders } from '../../guards/challenges.js'
 import { ExpiringLru } from '../../util/expiring-lru.js'
-import { kGuardInfo, type GuardInfo, type PropelAuthHook } from '../../guards/token-guards.js'
+import { tagGuard, type PropelAuthHook } from '../../guards/guard-tag.js'
+import { parseBearerHeader } from '../../token/bearer-header.js'
 import type { RefusalLog } from '../../guards/refusal-log.js'
 import type { RequestSlots } from '../../guards/request-slots.js'
 import { ApiKeyCache } from './validation-cache.js'
@@ -23,7 +23,7 @@ import type { ApiKeyValidation } from '../types.js'
 // Guards for PropelAuth's end-user API keys, which none of PropelAuth's own
 // libraries offer as middleware. The key comes as `Authorization: Bearer <key>`
 // and is checked by PropelAuth (`validateApiKey`), each check carrying the
-// project's integration key; what a key becomes is lib/api/api-key-verdict.ts.
+// project's integration key; what a key becomes is verdict.ts.
 //
 // Anyone can send a key, so what reaches PropelAuth is bounded whatever arrives
 // (a flood of bogus keys must not spend the integration key's rate limit):
@@ -112,23 +112,9 @@ interface Check {
   generation: number
 }
 
-/** `undefined`: no bearer credentials at all; `null`: a malformed Bearer header. */
-function bearerOf (header: string | undefined): string | undefined | null {
-  if (header === undefined || header === '') return undefined
-  const parts = header.split(' ')
-  if (parts[0].toLowerCase() !== 'bearer') return undefined
-  if (parts.length !== 2 || parts[1] === '') return null
-  return parts[1]
-}
-
 /** PropelAuth said the key is invalid, expired or archived (400), or does not know it (404). */
 function isRefusal (error: unknown): boolean {
   return error === KNOWN_INVALID || error instanceof ApiKeyValidateException || (error as BackendError)?.backendStatus === 404
-}
-
-function tag (hook: PropelAuthHook, info: GuardInfo): PropelAuthHook {
-  Object.defineProperty(hook, kGuardInfo, { value: Object.freeze(info) })
-  return hook
 }
 
 export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApiKeyGuards & ApiKeyGuardsInternals {
@@ -239,26 +225,27 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
   }
 
   const requireApiKey: PropelAuthHook = function requireApiKey (request, _reply, done) {
-    const apiKey = bearerOf(request.headers.authorization)
+    const apiKey = parseBearerHeader(request.headers.authorization)
     if (apiKey === undefined) {
       done(refuse(request.log, new MissingCredentialsError('API key'), { 'www-authenticate': NO_CREDENTIALS_CHALLENGE }, 'no-credentials', 'no Authorization: Bearer header'))
       return
     }
-    if (apiKey === null) {
-      done(refuse(request.log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, 'malformed-authorization-header', 'the Authorization header is "Bearer" with no key, extra spaces or several values'))
+    if (typeof apiKey !== 'string') {
+      done(refuse(request.log, new InvalidApiKeyError(), { 'www-authenticate': INVALID_API_KEY_CHALLENGE }, apiKey.cause, apiKey.detail))
       return
     }
     admitKey(apiKey, request, done)
   }
 
   const requireUserOrApiKey: PropelAuthHook = function requireUserOrApiKey (request, reply, done) {
-    const credential = bearerOf(request.headers.authorization)
+    const credential = parseBearerHeader(request.headers.authorization)
     if (credential === undefined) {
       done(refuse(request.log, new MissingCredentialsError('access token or API key'), { 'www-authenticate': NO_CREDENTIALS_CHALLENGE }, 'no-credentials', 'no Authorization: Bearer header'))
       return
     }
     // JWTs are verified locally and never sent to PropelAuth as API keys.
-    if (credential === null || JWT_SHAPE.test(credential)) {
+    // A malformed header is answered by requireUser, with the access-token 401 it documents.
+    if (typeof credential !== 'string' || JWT_SHAPE.test(credential)) {
       options.requireUser(request, reply, done)
       return
     }
@@ -267,9 +254,9 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
 
   return {
     // `unauthorized`: the 401s above (MissingCredentialsError, InvalidApiKeyError; requireUserOrApiKey also
-    // requireUser's, for a malformed header or a JWT), documented by lib/openapi.ts.
-    requireApiKey: tag(requireApiKey, { kind: 'user', requirement: 'valid end-user API key', extraStatuses: EXTRA_STATUSES, unauthorized: 'api-key' }),
-    requireUserOrApiKey: tag(requireUserOrApiKey, {
+    // requireUser's, for a malformed header or a JWT), documented by the OpenAPI annotation.
+    requireApiKey: tagGuard(requireApiKey, { kind: 'user', requirement: 'valid end-user API key', extraStatuses: EXTRA_STATUSES, unauthorized: 'api-key' }),
+    requireUserOrApiKey: tagGuard(requireUserOrApiKey, {
       kind: 'user',
       requirement: 'signed-in user or a valid end-user API key',
       extraStatuses: EXTRA_STATUSES,
