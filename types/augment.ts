@@ -4,7 +4,7 @@ import type { PropelAuthDecoratorName, PropelAuthOrgDecoratorName, PropelAuthUse
 
 // Module augmentation: with `import propelAuth from 'fastify-propelauth'`,
 // `app.auth` and `request.user` / `request.org` are typed without casts, under the
-// names declared in PropelAuthTypes (lib/decorator-names.ts) when an app renames them.
+// names declared in PropelAuthTypes (lib/options/declared-names.ts) when an app renames them.
 //
 // The members are inherited (`extends`) rather than declared, because an
 // interface may extend a mapped type whose keys are known: the property is then

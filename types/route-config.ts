@@ -1,4 +1,4 @@
-import type { PropelAuthRouteConfig } from '../lib/route-policy/route-guards.js'
+import type { PropelAuthRouteConfig } from '../lib/route-policy/guards-of-route.js'
 
 // Route options read by the plugin: `config: { propelAuth: { public: true } }`
 // opts a route out of deny by default. Fastify's own interface for route

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../util/is-plain-object.js'
+
 // The exception classes of PropelAuth's Node library (@propelauth/node), with the
 // same names and fields, so that `instanceof` checks and `fieldToErrors` reads port
 // over unchanged. Each is our own class: `err instanceof CreateUserException` holds
@@ -14,7 +16,7 @@ export type FieldToErrors = Record<string, string[]>
 function parseObject (text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+    if (isPlainObject(value)) return value
   } catch {}
   return undefined
 }

@@ -52,7 +52,7 @@ function excerpt (text: string): string {
   return text.length > MAX_BODY_IN_MESSAGE ? `${text.slice(0, MAX_BODY_IN_MESSAGE)}…` : text
 }
 
-/** The body for a message: secrets cut out (lib/redact.ts), at most MAX_BODY_IN_MESSAGE characters. */
+/** The body for a message: secrets cut out (lib/util/redact-secrets.ts), at most MAX_BODY_IN_MESSAGE characters. */
 function quote (answer: Answer): string {
   return excerpt(answer.redact(answer.text))
 }

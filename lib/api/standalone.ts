@@ -1,7 +1,9 @@
 import { InvalidOptionError } from '../errors.js'
+import { rejectUnknownKeys } from '../options/option-checks.js'
 import { resolveOptions } from '../options/resolve-options.js'
 import { createApiClient, type PropelAuthApi } from './client.js'
 import { Transport } from './transport.js'
+import { isPlainObject } from '../util/is-plain-object.js'
 
 export interface PropelAuthClientOptions {
   /** Your PropelAuth auth URL, e.g. `https://auth.example.com`; its hostname goes in `X-Propelauth-url`. */
@@ -35,14 +37,10 @@ const CLIENT_OPTIONS = ['authUrl', 'apiKey', 'apiBaseUrl', 'allowInsecureHttp', 
  * ```
  */
 export function createPropelAuthClient (options: PropelAuthClientOptions): PropelAuthClient {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw new InvalidOptionError('createPropelAuthClient expects { authUrl, apiKey, apiBaseUrl?, allowInsecureHttp?, timeout?, retries? }')
   }
-  for (const key of Object.keys(options)) {
-    if (!CLIENT_OPTIONS.includes(key)) {
-      throw new InvalidOptionError(`unknown option \`${key}\` for createPropelAuthClient; it takes ${CLIENT_OPTIONS.join(', ')}`)
-    }
-  }
+  rejectUnknownKeys(options, CLIENT_OPTIONS, '', 'createPropelAuthClient')
   if (options.apiKey === undefined) {
     throw new InvalidOptionError('option `apiKey` is required: the key from the Backend Integration page of your PropelAuth project')
   }

@@ -36,7 +36,7 @@ export interface BackendResponse {
   text: string
   /**
    * For messages that quote the answer: the text with the integration key and
-   * the request's `secrets` cut out (see lib/redact.ts). Never applied to data.
+   * the request's `secrets` cut out (see lib/util/redact-secrets.ts). Never applied to data.
    */
   redact: (text: string) => string
 }

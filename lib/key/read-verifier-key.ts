@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
+import { InvalidVerifierKeyError } from '../errors.js'
 
 /** RS256 keys shorter than this are refused, as jose (and so PropelAuth's Node library) does. */
 export const MIN_MODULUS_BITS = 2048
@@ -35,5 +36,16 @@ export function readVerifierKey (pem: unknown): KeyObject | string {
   if (bits < MIN_MODULUS_BITS) {
     return `is a ${bits}-bit RSA key; RS256 needs at least ${MIN_MODULUS_BITS} bits`
   }
+  return key
+}
+
+/**
+ * Imports PropelAuth's verifier key. Only an RSA public key in SPKI PEM form is
+ * accepted, as in PropelAuth's Node library; the key object is built once and
+ * reused for every verification.
+ */
+export function importVerifierKey (pem: unknown, source: string): KeyObject {
+  const key = readVerifierKey(pem)
+  if (typeof key === 'string') throw new InvalidVerifierKeyError(`the verifier key from ${source} ${key}`)
   return key
 }

@@ -16,7 +16,7 @@ import type { GuardInfo } from '../guards/guard-tag.js'
 import { ACCESS_TOKEN_REFUSALS } from '../guards/refusal-errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { ErrorResponseSchema } from './schemas.js'
-import { guardsOf, isPublicRoute } from '../route-policy/route-guards.js'
+import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -163,7 +163,7 @@ const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
 }
 
 // The 401s by variant: each `code` the guards can send, with the `WWW-Authenticate`
-// challenge they always set with it (lib/challenges.ts), and the body of a request with no
+// challenge they always set with it (lib/guards/challenges.ts), and the body of a request with no
 // credentials. test/openapi.test.ts checks them against live answers.
 type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
 // The access-token refusals once some credentials came: all but MISSING_TOKEN.

@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../errors.js'
 import type { GuardInfo } from '../guards/guard-tag.js'
 import { logsQueryParameter } from '../sources/redact-query-parameters.js'
 import type { LogLevel } from '../guards/refusal-log.js'
-import { guardsOf, isPublicRoute } from './route-guards.js'
+import { guardsOf, isPublicRoute } from './guards-of-route.js'
 import { defaultGuardOf } from './protect.js'
 
 // Deny by default and the audit of what is public. One `onRoute` hook, added

@@ -1,5 +1,6 @@
 import { LOGIN_METHOD_KINDS, type LoginMethodKind } from './claims.js'
 import { deepFreeze } from '../util/deep-freeze.js'
+import { isPlainObject } from '../util/is-plain-object.js'
 
 export type OrgRoleStructure = 'single_role_in_hierarchy' | 'multi_role'
 
@@ -209,10 +210,6 @@ export class User {
 
 function fail (what: string): never {
   throw new ClaimsShapeError(what)
-}
-
-function isPlainObject (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function optionalString (claims: Record<string, unknown>, key: string): string | undefined {

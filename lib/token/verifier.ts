@@ -6,6 +6,7 @@ import { TokenCache } from './token-cache.js'
 import { NO_BEARER_CREDENTIALS, parseBearerHeader } from './bearer-header.js'
 import { quoted, Rejection } from './rejection.js'
 import { ClaimsShapeError, userFromClaims, type User } from './user.js'
+import { isPlainObject } from '../util/is-plain-object.js'
 
 /**
  * Longest token looked at. Node's default header limit (16 KiB) stops longer
@@ -41,9 +42,9 @@ function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  if (!isPlainObject(value)) return undefined
   if (hasDuplicateMembers(text, value)) return undefined
-  return value as Record<string, unknown>
+  return value
 }
 
 /**

@@ -1,3 +1,5 @@
+import { isPlainObject } from './is-plain-object.js'
+
 // Duplicate member names in a JOSE header or claims set. `JSON.parse` keeps the
 // last duplicate silently, so `{"iss":"a","iss":"b"}` would read as issuer "b";
 // RFC 8725 asks to refuse such tokens rather than guess which one a signer meant.
@@ -69,7 +71,7 @@ function countColons (text: string): number {
 
 /** Number of `:` in the string values of `parsed`'s own members (not nested ones). */
 function countColonsInTopLevelStrings (parsed: unknown): number {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 0
+  if (!isPlainObject(parsed)) return 0
   let colons = 0
   const values = Object.values(parsed)
   for (let i = 0; i < values.length; i++) {

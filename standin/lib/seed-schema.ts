@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import type { Seed } from './seed.js'
+import type { Seed } from './seed-types.js'
 
 // The JSON schema of a seed file. Unknown keys are refused, so a typo
 // (`frist_name`) fails loudly instead of seeding a user without a name.

@@ -1,6 +1,6 @@
 import type { LoginMethodClaims, OrgMemberInfoClaims } from 'fastify-propelauth'
 import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from 'fastify-propelauth/testing'
-import type { Seed, SeedDate } from './seed.js'
+import type { Seed, SeedDate } from './seed-types.js'
 import { seconds, type Clock } from './clock.js'
 import { createIdSource, stableFraction, stableHexId, stableId, type IdSource } from './ids.js'
 import { SESSION_LIFETIME_SECONDS, SessionStore, type Session } from './auth-url/sessions.js'

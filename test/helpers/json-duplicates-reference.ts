@@ -1,6 +1,6 @@
 // The reference duplicate-member check: a Set of names per object, walked over the
 // text. Too slow for the verifier's hot path; test/verifier-fast-path.test.ts checks
-// the fast count-based check in lib/json-duplicates.ts against it with fast-check.
+// the fast count-based check in lib/util/json-duplicates.ts against it with fast-check.
 const QUOTE = 34
 const BACKSLASH = 92
 const OPEN_OBJECT = 123

@@ -1,6 +1,7 @@
 import { deepFreeze } from '../../util/deep-freeze.js'
 import { OrgMemberInfo, User } from '../../token/user.js'
 import type { ApiKeyOrg, ApiKeyValidation, UserMetadata } from '../types.js'
+import { isPlainObject } from '../../util/is-plain-object.js'
 
 // How PropelAuth's answer for an end-user API key becomes `request.user` and
 // `request.org`:
@@ -22,10 +23,6 @@ export interface Verdict {
   validation: ApiKeyValidation
   user: User | null
   org: OrgMemberInfo | null
-}
-
-function isPlainObject (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Absent or null: PropelAuth's other libraries read both as "not there". */

@@ -24,6 +24,7 @@ import type {
   OrgApiKeyValidation,
   PersonalApiKeyValidation
 } from '../types.js'
+import { isPlainObject } from '../../util/is-plain-object.js'
 
 const KEYS = '/api/backend/v1/end_user_api_keys'
 
@@ -65,7 +66,7 @@ function invalidId<E extends Error> (Exception: new (message: string) => E): E {
 function validateRateLimited (answer: Answer): Error {
   try {
     const body: unknown = JSON.parse(answer.text)
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return exceptionOf(ApiKeyValidateRateLimitedException, answer)
+    if (isPlainObject(body)) return exceptionOf(ApiKeyValidateRateLimitedException, answer)
   } catch {}
   return rateLimited(answer)
 }
