@@ -1,8 +1,9 @@
 import type { LoginMethodClaims, OrgMemberInfoClaims } from 'fastify-propelauth'
 import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from 'fastify-propelauth/testing'
-import type { Seed, SeedDate } from './seed-types.js'
+import type { Seed, SeedApiKey, SeedOrg, SeedOrgMember, SeedUser } from './seed-types.js'
 import { seconds, type Clock } from './clock.js'
-import { createIdSource, stableFraction, stableHexId, stableId, type IdSource } from './ids.js'
+import { createIdSource, type IdSource } from './ids.js'
+import { seededApiKey, seededEmployeeId, seededMembership, seededOrgFields, seededScimGroup, seededUser } from './seeded-records.js'
 import { SESSION_LIFETIME_SECONDS, SessionStore, type Session } from './auth-url/sessions.js'
 import type {
   RoleMapping,
@@ -21,23 +22,16 @@ import type {
 export type { StoredUser, StoredOrg, StoredMembership } from './records.js'
 export { stableId } from './ids.js'
 
+type SeedInvite = NonNullable<SeedOrg['invites']>[number]
+type SeedScimGroup = NonNullable<SeedOrg['scimGroups']>[number]
+
 const DAY = 86_400
-/** Seeded users and orgs get a made-up past within this many days, so reports and charts have data. */
-const SEED_HISTORY_DAYS = 90
 /** How long an invitation stays valid. */
 export const INVITE_LIFETIME_SECONDS = 7 * DAY
 
 /** The roles an org uses: the project's, or a custom role mapping's. */
 export interface OrgRoleModel extends RoleModel {
   roleStructure: RoleStructure
-}
-
-function seedSeconds (date: SeedDate | undefined, fallback: number, where: string): number {
-  if (date === undefined) return fallback
-  if (typeof date === 'number') return Math.floor(date)
-  const ms = Date.parse(date)
-  if (Number.isNaN(ms)) throw new Error(`stand-in seed: ${where} is not a date: ${date}`)
-  return seconds(ms)
 }
 
 /** The stand-in's in-memory PropelAuth project. */
@@ -80,6 +74,19 @@ export class StandInState {
 
   /** Forgets everything and loads `seed`, as at start. */
   load (seed: Seed): void {
+    this.forgetEverything()
+    // One reading of the clock for the whole seed, so the made-up dates agree with each other.
+    const now = this.nowSeconds()
+    this.loadRoles(seed)
+    // Users first: orgs and API keys name them by email. Orgs before API keys, which name orgs.
+    for (const user of seed.users ?? []) this.addSeededUser(user, now)
+    for (const org of seed.orgs ?? []) this.addSeededOrg(org, now)
+    for (const [index, key] of (seed.apiKeys ?? []).entries()) this.addSeededApiKey(key, index, now)
+    for (const employee of seed.employees ?? []) this.employees.set(seededEmployeeId(employee), employee.email)
+  }
+
+  /** Empties every collection, so nothing from before survives a reset. */
+  private forgetEverything (): void {
     this.users.clear()
     this.orgs.clear()
     this.invites.length = 0
@@ -91,121 +98,66 @@ export class StandInState {
     this.outbox.length = 0
     this.sessions.clear()
     this.roleMappings.clear()
+  }
 
-    const now = this.nowSeconds()
+  /** The project's roles, its default role structure and its custom role mappings. */
+  private loadRoles (seed: Seed): void {
     this.roles = { roleHierarchy: seed.roles ?? DEFAULT_ROLE_HIERARCHY, rolePermissions: seed.rolePermissions ?? {} }
     this.defaultRoleStructure = seed.roleStructure ?? 'single_role_in_hierarchy'
     for (const mapping of seed.customRoleMappings ?? []) {
       this.roleMappings.set(mapping.name, { ...mapping, rolePermissions: mapping.rolePermissions ?? {} })
     }
+  }
 
-    for (const user of seed.users ?? []) {
-      const userId = user.userId ?? stableId(`user:${user.email}`)
-      const createdAt = seedSeconds(user.createdAt, now - Math.floor(stableFraction(`created:${user.email}`) * SEED_HISTORY_DAYS) * DAY, `createdAt of ${user.email}`)
-      const lastActiveAt = seedSeconds(user.lastActiveAt, createdAt + Math.floor(stableFraction(`active:${user.email}`) * (now - createdAt)), `lastActiveAt of ${user.email}`)
-      const oauthTokens: StoredUser['oauthTokens'] = {}
-      for (const provider of user.oauthProviders ?? []) {
-        oauthTokens[provider] = {
-          access_token: `standin_${provider}_${stableHexId(`oauth:${user.email}:${provider}`)}`,
-          refresh_token: `standin_${provider}_refresh_${stableHexId(`oauth-refresh:${user.email}:${provider}`)}`,
-          token_provider: provider,
-          token_expiration: now + 3600,
-          authorized_scopes: ['openid', 'email', 'profile']
-        }
-      }
-      this.users.set(userId, {
-        userId,
-        email: user.email,
-        emailConfirmed: user.emailConfirmed ?? true,
-        password: user.password,
-        firstName: user.firstName,
-        lastName: user.lastName,
-        username: user.username,
-        pictureUrl: user.pictureUrl,
-        properties: user.properties ?? {},
-        metadata: user.metadata,
-        legacyUserId: user.legacyUserId,
-        enabled: user.enabled ?? true,
-        locked: user.locked ?? false,
-        canCreateOrgs: user.canCreateOrgs ?? true,
-        mfa: user.mfa === undefined
-          ? null
-          : user.mfa === 'totp'
-            ? { type: 'Totp' }
-            : { type: 'Phone', phones: user.mfa.phoneNumbers.map((number) => ({ phoneId: stableId(`phone:${user.email}:${number}`), suffix: number.slice(-4) })) },
-        updatePasswordRequired: false,
-        createdAt,
-        lastActiveAt: Math.min(Math.max(lastActiveAt, createdAt), Math.max(now, createdAt)),
-        signupQueryParameters: user.signupQueryParameters ?? {},
-        oauthTokens
-      })
+  private addSeededUser (user: SeedUser, now: number): void {
+    const stored = seededUser(user, now)
+    this.users.set(stored.userId, stored)
+  }
+
+  private addSeededOrg (org: SeedOrg, now: number): void {
+    const stored = this.newOrg(seededOrgFields(org, now, this.defaultRoleStructure))
+    this.addSeededMembers(stored, org.members ?? [])
+    this.addSeededInvites(stored, org.invites ?? [], now)
+    this.addSeededScimGroups(stored, org.scimGroups ?? [])
+    this.orgs.set(stored.orgId, stored)
+  }
+
+  private addSeededMembers (org: StoredOrg, members: SeedOrgMember[]): void {
+    for (const member of members) {
+      const user = this.requireSeededUser(member.email, `org ${org.name}`)
+      org.members.set(user.userId, seededMembership(member, user, org))
     }
+  }
 
-    for (const org of seed.orgs ?? []) {
-      const orgId = org.orgId ?? stableId(`org:${org.name}`)
-      const createdAt = seedSeconds(org.createdAt, now - Math.floor(stableFraction(`created:${org.name}`) * SEED_HISTORY_DAYS) * DAY, `createdAt of org ${org.name}`)
-      const stored = this.newOrg({
-        orgId,
-        name: org.name,
-        createdAt,
-        metadata: org.metadata ?? {},
-        roleStructure: org.roleStructure ?? this.defaultRoleStructure,
-        customRoleMappingName: org.customRoleMappingName,
-        domain: org.domain,
-        extraDomains: org.extraDomains ?? [],
-        domainAutojoin: org.autojoinByDomain ?? false,
-        domainRestrict: org.restrictToDomain ?? false,
-        maxUsers: org.maxUsers,
-        legacyOrgId: org.legacyOrgId,
-        canSetupSaml: org.canSetupSaml ?? false
-      })
-      for (const member of org.members ?? []) {
-        const user = this.requireSeededUser(member.email, `org ${org.name}`)
-        stored.members.set(user.userId, { role: member.role, additionalRoles: member.additionalRoles ?? [], joinedAt: Math.max(user.createdAt, createdAt) })
-      }
-      for (const invite of org.invites ?? []) {
-        const inviter = invite.inviterEmail === undefined ? undefined : this.requireSeededUser(invite.inviterEmail, `invites of org ${org.name}`)
-        this.invites.push({
-          inviteeEmail: invite.email,
-          orgId,
-          role: invite.role,
-          additionalRoles: invite.additionalRoles ?? [],
-          createdAt: now,
-          expiresAt: now + INVITE_LIFETIME_SECONDS,
-          inviterEmail: inviter?.email,
-          inviterUserId: inviter?.userId
-        })
-      }
-      for (const group of org.scimGroups ?? []) {
-        const groupId = group.groupId ?? stableId(`scim:${org.name}:${group.displayName}`)
-        const memberIds = (group.members ?? []).map((email) => this.requireSeededUser(email, `SCIM group ${group.displayName}`).userId)
-        stored.scimGroups.set(groupId, { groupId, displayName: group.displayName, externalId: group.externalId, memberIds })
-      }
-      this.orgs.set(orgId, stored)
-    }
-
-    for (const [index, key] of (seed.apiKeys ?? []).entries()) {
-      const apiKeyId = (key.apiKeyId ?? stableHexId(`apikey:${key.token ?? key.displayName ?? index}`)).toLowerCase()
-      const org = key.orgName === undefined ? undefined : this.findOrgByName(key.orgName)
-      const user = key.userEmail === undefined ? undefined : this.requireSeededUser(key.userEmail, 'apiKeys')
-      this.apiKeys.set(apiKeyId, {
-        apiKeyId,
-        token: key.token ?? stableHexId(`apikey-token:${apiKeyId}`) + stableHexId(`apikey-secret:${apiKeyId}`),
-        orgId: org?.orgId,
-        userId: user?.userId,
+  private addSeededInvites (org: StoredOrg, invites: SeedInvite[], now: number): void {
+    for (const invite of invites) {
+      const inviter = invite.inviterEmail === undefined ? undefined : this.requireSeededUser(invite.inviterEmail, `invites of org ${org.name}`)
+      this.invites.push({
+        inviteeEmail: invite.email,
+        orgId: org.orgId,
+        role: invite.role,
+        additionalRoles: invite.additionalRoles ?? [],
         createdAt: now,
-        expiresAtSeconds: key.expiresAtSeconds,
-        metadata: key.metadata,
-        displayName: key.displayName,
-        archived: false,
-        imported: key.imported ?? false,
-        usage: new Map()
+        expiresAt: now + INVITE_LIFETIME_SECONDS,
+        inviterEmail: inviter?.email,
+        inviterUserId: inviter?.userId
       })
     }
+  }
 
-    for (const employee of seed.employees ?? []) {
-      this.employees.set(employee.employeeId ?? stableId(`employee:${employee.email}`), employee.email)
+  private addSeededScimGroups (org: StoredOrg, groups: SeedScimGroup[]): void {
+    for (const group of groups) {
+      const memberIds = (group.members ?? []).map((email) => this.requireSeededUser(email, `SCIM group ${group.displayName}`).userId)
+      const stored = seededScimGroup(group, org, memberIds)
+      org.scimGroups.set(stored.groupId, stored)
     }
+  }
+
+  private addSeededApiKey (key: SeedApiKey, index: number, now: number): void {
+    const org = key.orgName === undefined ? undefined : this.findOrgByName(key.orgName)
+    const user = key.userEmail === undefined ? undefined : this.requireSeededUser(key.userEmail, 'apiKeys')
+    const stored = seededApiKey(key, index, { orgId: org?.orgId, userId: user?.userId }, now)
+    this.apiKeys.set(stored.apiKeyId, stored)
   }
 
   private requireSeededUser (email: string, where: string): StoredUser {
