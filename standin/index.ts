@@ -7,6 +7,7 @@ import { seconds, type Clock } from './lib/clock.js'
 import type { StandInContext, StandInFeatures } from './lib/context.js'
 import { FaultController, type StandInFault } from './lib/faults.js'
 import { installCallLog, installGate, installParsers, type StandInCall } from './lib/hooks.js'
+import { sendOrgsSwitchedOff } from './lib/http.js'
 import { createIdSource } from './lib/ids.js'
 import { RateLimiter, type StandInRateLimit } from './lib/rate-limits.js'
 import { accessTokenRoutes } from './lib/routes/access-token.js'
@@ -234,9 +235,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   // Everything about organizations answers 426 while the project has them switched off.
   await app.register(async (orgScope) => {
     orgScope.addHook('onRequest', async (_request, reply) => {
-      if (!features.orgs) {
-        return await reply.code(426).send({ user_facing_error: 'Cannot use organizations unless B2B support is enabled. Enable it in your PropelAuth dashboard.' })
-      }
+      if (!features.orgs) return await sendOrgsSwitchedOff(reply)
     })
     orgRoutes(orgScope, context)
     membershipRoutes(orgScope, context)

@@ -183,6 +183,17 @@ export async function sendNotFound (reply: FastifyReply, what: string): Promise<
   return await reply.code(404).send({ user_facing_error: `${what} not found` })
 }
 
+/**
+ * The wording PropelAuth's own Node library uses for a 426, so a developer
+ * reading the stand-in's answer sees the message they will meet in production.
+ */
+const ORGS_SWITCHED_OFF_MESSAGE = 'Cannot use organizations unless B2B support is enabled. Enable it in your PropelAuth dashboard.'
+
+/** 426: the project has organizations (B2B support) switched off. */
+export async function sendOrgsSwitchedOff (reply: FastifyReply): Promise<FastifyReply> {
+  return await reply.code(426).send({ user_facing_error: ORGS_SWITCHED_OFF_MESSAGE })
+}
+
 /** `{}`, what PropelAuth answers to a successful mutation (some clients parse it). */
 export const OK = Object.freeze({})
 

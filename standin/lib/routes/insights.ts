@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { isoDate } from '../clock.js'
 import type { StandInContext } from '../context.js'
-import { Fields, sendFieldErrors } from '../http.js'
+import { Fields, sendFieldErrors, sendOrgsSwitchedOff } from '../http.js'
 import { stableHexId } from '../ids.js'
 import type { StoredOrg, StoredUser } from '../records.js'
 import { paged, type Page } from '../wire.js'
@@ -114,7 +114,8 @@ export function insightRoutes (app: FastifyInstance, context: StandInContext): v
   })
 
   app.get<{ Params: { report: string } }>('/api/backend/v1/org_report/:report', async (request, reply) => {
-    if (!context.features.orgs) return await reply.code(426).send({ user_facing_error: 'Cannot use organizations unless B2B support is enabled.' })
+    // Registered with the user reports, outside the org routes' scope, so it checks the switch itself.
+    if (!context.features.orgs) return await sendOrgsSwitchedOff(reply)
     const intervals = ORG_REPORTS[request.params.report]
     if (intervals === undefined) return await reply.code(404).send({ user_facing_error: `No org report named ${request.params.report}` })
     const { interval, page, fields } = readReport(request, intervals)
