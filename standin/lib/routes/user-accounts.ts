@@ -17,10 +17,15 @@ export function checkPassword (fields: Fields, name: string, password: string | 
   }
 }
 
+/** Adds a field error when another user than `self` has this email. */
+function checkEmailFree (state: StandInState, fields: Fields, name: string, email: string | undefined, self?: string): void {
+  const owner = email === undefined ? undefined : state.findUserByEmail(email)
+  if (owner !== undefined && owner.userId !== self) fields.fail(name, 'A user with this email already exists')
+}
+
 /** Adds field errors when the email or username is taken by another user. */
 export function checkUnique (state: StandInState, fields: Fields, values: { email?: string, username?: string }, self?: string): void {
-  const byEmail = values.email === undefined ? undefined : state.findUserByEmail(values.email)
-  if (byEmail !== undefined && byEmail.userId !== self) fields.fail('email', 'A user with this email already exists')
+  checkEmailFree(state, fields, 'email', values.email, self)
   const byUsername = values.username === undefined ? undefined : state.findUserByUsername(values.username)
   if (byUsername !== undefined && byUsername.userId !== self) fields.fail('username', 'This username is taken')
 }
@@ -99,10 +104,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     const fields = Fields.body(request)
     const newEmail = fields.email('new_email', { required: true })
     const requireConfirmation = fields.boolean('require_email_confirmation', { required: true })
-    if (newEmail !== undefined) {
-      const other = state.findUserByEmail(newEmail)
-      if (other !== undefined && other.userId !== user.userId) fields.fail('new_email', 'A user with this email already exists')
-    }
+    checkEmailFree(state, fields, 'new_email', newEmail, user.userId)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     // Simplified: the address changes at once; with confirmation required it is unconfirmed and a link is "sent".
     user.email = newEmail!
