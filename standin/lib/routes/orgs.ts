@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import type { StoredOrg } from '../records.js'
+import type { StandInState } from '../state.js'
 import { organization, orgSummary, paged } from '../wire.js'
 
 const BASE = '/api/backend/v1/org'
@@ -12,6 +13,15 @@ type OrgParams = { Params: { orgId: string } }
 
 function checkDomain (fields: Fields, name: string, domain: string | undefined): void {
   if (domain !== undefined && !DOMAIN.test(domain)) fields.fail(name, 'Invalid domain')
+}
+
+/** Joining or restricting by domain compares members' emails with the org's domain, so it needs one. */
+function checkDomainForDomainRules (fields: Fields, usesDomainRules: boolean, domain: string | undefined): void {
+  if (usesDomainRules && domain === undefined) fields.fail('domain', 'A domain is required to join or restrict by domain')
+}
+
+function checkRoleMappingExists (state: StandInState, fields: Fields, name: string | undefined): void {
+  if (name !== undefined && !state.roleMappings.has(name)) fields.fail('custom_role_mapping_name', `No custom role mapping is named ${name}`)
 }
 
 /** Organizations: fetch, query, create, update, delete, custom role mappings. */
@@ -65,8 +75,8 @@ export function orgRoutes (app: FastifyInstance, context: StandInContext): void 
     const mapping = fields.string('custom_role_mapping_name')
     const legacyOrgId = fields.string('legacy_org_id')
     checkDomain(fields, 'domain', domain)
-    if ((autojoin || restrict) && domain === undefined) fields.fail('domain', 'A domain is required to join or restrict by domain')
-    if (mapping !== undefined && !state.roleMappings.has(mapping)) fields.fail('custom_role_mapping_name', `No custom role mapping is named ${mapping}`)
+    checkDomainForDomainRules(fields, autojoin || restrict, domain)
+    checkRoleMappingExists(state, fields, mapping)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     const org = state.newOrg({
       orgId: state.ids.uuid(),
@@ -108,13 +118,8 @@ export function orgRoutes (app: FastifyInstance, context: StandInContext): void 
     for (const extra of changes.extraDomains ?? []) checkDomain(fields, 'extra_domains', extra)
     if (changes.require2faBy !== undefined && Number.isNaN(Date.parse(changes.require2faBy))) fields.fail('require_2fa_by', 'Expected an ISO 8601 date')
     if (changes.maxUsers !== undefined && changes.maxUsers < org.members.size) fields.fail('max_users', `The org already has ${org.members.size} users`)
-    if (changes.customRoleMappingName !== undefined && !state.roleMappings.has(changes.customRoleMappingName)) {
-      fields.fail('custom_role_mapping_name', `No custom role mapping is named ${changes.customRoleMappingName}`)
-    }
-    const domain = changes.domain ?? org.domain
-    if ((changes.domainAutojoin === true || changes.domainRestrict === true) && domain === undefined) {
-      fields.fail('domain', 'A domain is required to join or restrict by domain')
-    }
+    checkRoleMappingExists(state, fields, changes.customRoleMappingName)
+    checkDomainForDomainRules(fields, changes.domainAutojoin === true || changes.domainRestrict === true, changes.domain ?? org.domain)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     for (const [key, value] of Object.entries(changes)) {
       if (value !== undefined) Object.assign(org, { [key]: value })
