@@ -9,6 +9,7 @@ interface FieldOptions {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const DAY = /^\d{4}-\d{2}-\d{2}$/
 export const MAX_PAGE_SIZE = 1000
 
 /**
@@ -82,6 +83,28 @@ export class Fields {
     if (value === undefined) return undefined
     if (!EMAIL.test(value)) {
       this.fail(name, 'Invalid email address')
+      return undefined
+    }
+    return value
+  }
+
+  /** A calendar date as `YYYY-MM-DD`, returned as sent. */
+  day (name: string, options: FieldOptions = {}): string | undefined {
+    const value = this.string(name, options)
+    if (value === undefined) return undefined
+    if (!DAY.test(value) || Number.isNaN(Date.parse(value))) {
+      this.fail(name, 'Expected a date as YYYY-MM-DD')
+      return undefined
+    }
+    return value
+  }
+
+  /** A URL with a scheme (`https://app.example.test/done`), as sent. */
+  absoluteUrl (name: string, options: FieldOptions & { nonEmpty?: boolean } = {}): string | undefined {
+    const value = this.string(name, options)
+    if (value === undefined) return undefined
+    if (!URL.canParse(value)) {
+      this.fail(name, 'Must be an absolute URL')
       return undefined
     }
     return value

@@ -116,11 +116,10 @@ export function apiKeyRoutes (app: FastifyInstance, context: StandInContext): vo
 
   app.get(`${BASE}/usage`, async (request, reply) => {
     const query = Fields.query(request)
-    const date = query.string('date', { required: true })
+    const date = query.day('date', { required: true })
     const orgId = query.string('org_id')
     const userId = query.string('user_id')
     const apiKeyId = query.string('api_key_id')
-    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) query.fail('date', 'Expected a date as YYYY-MM-DD')
     if (!query.ok) return await sendFieldErrors(reply, query.errors)
     let count = 0
     for (const key of state.apiKeys.values()) {

@@ -153,20 +153,12 @@ export function insightRoutes (app: FastifyInstance, context: StandInContext): v
     if (!(CHART_METRICS as readonly string[]).includes(metric)) return await reply.code(404).send({ user_facing_error: `No chart metric named ${metric}` })
     const fields = Fields.query(request)
     const cadence: Cadence = fields.oneOf('cadence', CADENCES) ?? 'Daily'
-    const startText = fields.string('start_date')
-    const endText = fields.string('end_date')
-    const parseDay = (name: string, text: string | undefined): number | undefined => {
-      if (text === undefined) return undefined
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {
-        fields.fail(name, 'Expected a date as YYYY-MM-DD')
-        return undefined
-      }
-      return Date.parse(text)
-    }
+    const startDay = fields.day('start_date')
+    const endDay = fields.day('end_date')
     const today = Date.parse(isoDate(state.now()))
-    const end = parseDay('end_date', endText) ?? today
+    const end = endDay === undefined ? today : Date.parse(endDay)
     const defaultSpan = cadence === 'Daily' ? 30 : cadence === 'Weekly' ? 12 * 7 : 365
-    const start = parseDay('start_date', startText) ?? end - defaultSpan * DAY_MS
+    const start = startDay === undefined ? end - defaultSpan * DAY_MS : Date.parse(startDay)
     if (fields.ok && start > end) fields.fail('start_date', 'Must not be after end_date')
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
 

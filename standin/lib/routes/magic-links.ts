@@ -17,7 +17,7 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
   app.post('/api/backend/v1/magic_link', async (request, reply) => {
     const fields = Fields.body(request)
     const email = fields.email('email', { required: true })
-    const redirectToUrl = fields.string('redirect_to_url', { nonEmpty: true })
+    const redirectToUrl = fields.absoluteUrl('redirect_to_url', { nonEmpty: true })
     const hours = fields.number('expires_in_hours', { min: 1 / 60, max: 24 * 365 }) ?? DEFAULT_MAGIC_LINK_HOURS
     const createUser = fields.boolean('create_new_user_if_one_doesnt_exist') ?? true
     const expireAfterFirstUse = fields.boolean('expire_after_first_use') ?? false
@@ -26,7 +26,6 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
     if (signupParameters !== undefined && !Object.values(signupParameters).every((value) => typeof value === 'string')) {
       fields.fail('user_signup_query_parameters', 'Values must be strings')
     }
-    if (redirectToUrl !== undefined && !URL.canParse(redirectToUrl)) fields.fail('redirect_to_url', 'Must be an absolute URL')
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
 
     let user = state.findUserByEmail(email!)

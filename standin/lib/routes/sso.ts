@@ -73,11 +73,10 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
     if (notFound) return await sendNotFound(reply, 'Org')
     const settings = {
       idp_entity_id: fields.string('idp_entity_id', { required: true }),
-      idp_sso_url: fields.string('idp_sso_url', { required: true }),
+      idp_sso_url: fields.absoluteUrl('idp_sso_url', { required: true }),
       idp_certificate: fields.string('idp_certificate', { required: true }),
       provider: fields.oneOf('provider', SAML_PROVIDERS, { required: true })
     }
-    if (settings.idp_sso_url !== undefined && !URL.canParse(settings.idp_sso_url)) fields.fail('idp_sso_url', 'Must be an absolute URL')
     if (!fields.ok || org === undefined) return await sendFieldErrors(reply, fields.errors)
     org.sso = { kind: 'saml', settings, live: false }
     return OK
