@@ -21,6 +21,11 @@ export function apiKeyRoutes (app: FastifyInstance, context: StandInContext): vo
   const isLive = (key: StoredApiKey): boolean =>
     !key.archived && (key.expiresAtSeconds === undefined || key.expiresAtSeconds > state.nowSeconds())
 
+  // A key that has expired by the time it is stored could never be used.
+  const checkExpiryAhead = (fields: Fields, expiresAtSeconds: number | undefined): void => {
+    if (expiresAtSeconds !== undefined && expiresAtSeconds <= state.nowSeconds()) fields.fail('expires_at_seconds', 'Must be in the future')
+  }
+
   /** Reads org_id / user_id / expires_at_seconds / metadata / display_name, as create and import take them. */
   const readOwner = (fields: Fields): Pick<StoredApiKey, 'orgId' | 'userId' | 'expiresAtSeconds' | 'metadata' | 'displayName'> => {
     const orgId = fields.string('org_id')
@@ -34,7 +39,7 @@ export function apiKeyRoutes (app: FastifyInstance, context: StandInContext): vo
     if (org !== undefined && userId !== undefined && state.users.has(userId) && !org.members.has(userId)) {
       fields.fail('user_id', 'User is not a member of this org')
     }
-    if (expiresAtSeconds !== undefined && expiresAtSeconds <= state.nowSeconds()) fields.fail('expires_at_seconds', 'Must be in the future')
+    checkExpiryAhead(fields, expiresAtSeconds)
     return { orgId, userId, expiresAtSeconds, metadata, displayName }
   }
 
@@ -157,7 +162,7 @@ export function apiKeyRoutes (app: FastifyInstance, context: StandInContext): vo
     } else {
       metadata = fields.object('metadata')
     }
-    if (expiresAtSeconds !== undefined && expiresAtSeconds <= state.nowSeconds()) fields.fail('expires_at_seconds', 'Must be in the future')
+    checkExpiryAhead(fields, expiresAtSeconds)
     if (expiresAtSeconds !== undefined && neverExpire) fields.fail('set_to_never_expire', 'Cannot be combined with expires_at_seconds')
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     if (expiresAtSeconds !== undefined) key.expiresAtSeconds = expiresAtSeconds
