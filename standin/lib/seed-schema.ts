@@ -116,6 +116,9 @@ function shapeProblems (schema: TSchema, value: unknown): string[] {
 function referenceProblems (seed: Seed): string[] {
   const problems: string[] = []
   const emails = new Set((seed.users ?? []).map((user) => user.email.toLowerCase()))
+  const checkIsUser = (path: string, email: string): void => {
+    if (!emails.has(email.toLowerCase())) problems.push(`${path}: ${email} is not among the users`)
+  }
   const mappings = new Map((seed.customRoleMappings ?? []).map((mapping) => [mapping.name, mapping.roles]))
   const projectRoles = seed.roles ?? ['Owner', 'Admin', 'Member']
   const seen = new Set<string>()
@@ -132,19 +135,19 @@ function referenceProblems (seed: Seed): string[] {
     }
     const roles = org.customRoleMappingName === undefined ? projectRoles : mappings.get(org.customRoleMappingName) ?? []
     for (const [m, member] of (org.members ?? []).entries()) {
-      if (!emails.has(member.email.toLowerCase())) problems.push(`orgs/${index}/members/${m}/email: ${member.email} is not among the users`)
+      checkIsUser(`orgs/${index}/members/${m}/email`, member.email)
       for (const role of [member.role, ...(member.additionalRoles ?? [])]) {
         if (!roles.includes(role)) problems.push(`orgs/${index}/members/${m}: role ${role} is not one of ${roles.join(', ')}`)
       }
     }
     for (const [g, group] of (org.scimGroups ?? []).entries()) {
       for (const email of group.members ?? []) {
-        if (!emails.has(email.toLowerCase())) problems.push(`orgs/${index}/scimGroups/${g}/members: ${email} is not among the users`)
+        checkIsUser(`orgs/${index}/scimGroups/${g}/members`, email)
       }
     }
   }
   for (const [index, key] of (seed.apiKeys ?? []).entries()) {
-    if (key.userEmail !== undefined && !emails.has(key.userEmail.toLowerCase())) problems.push(`apiKeys/${index}/userEmail: ${key.userEmail} is not among the users`)
+    if (key.userEmail !== undefined) checkIsUser(`apiKeys/${index}/userEmail`, key.userEmail)
     if (key.orgName !== undefined && !orgNames.has(key.orgName)) problems.push(`apiKeys/${index}/orgName: no org is named ${key.orgName}`)
   }
   return problems
