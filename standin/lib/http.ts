@@ -78,36 +78,29 @@ export class Fields {
     return value
   }
 
-  email (name: string, options: FieldOptions = {}): string | undefined {
+  /** A string that must also pass `accepts`, else the field fails with `message`. */
+  #stringThat (name: string, options: FieldOptions & { nonEmpty?: boolean }, accepts: (value: string) => boolean, message: string): string | undefined {
     const value = this.string(name, options)
     if (value === undefined) return undefined
-    if (!EMAIL.test(value)) {
-      this.fail(name, 'Invalid email address')
+    if (!accepts(value)) {
+      this.fail(name, message)
       return undefined
     }
     return value
+  }
+
+  email (name: string, options: FieldOptions = {}): string | undefined {
+    return this.#stringThat(name, options, (value) => EMAIL.test(value), 'Invalid email address')
   }
 
   /** A calendar date as `YYYY-MM-DD`, returned as sent. */
   day (name: string, options: FieldOptions = {}): string | undefined {
-    const value = this.string(name, options)
-    if (value === undefined) return undefined
-    if (!DAY.test(value) || Number.isNaN(Date.parse(value))) {
-      this.fail(name, 'Expected a date as YYYY-MM-DD')
-      return undefined
-    }
-    return value
+    return this.#stringThat(name, options, (value) => DAY.test(value) && !Number.isNaN(Date.parse(value)), 'Expected a date as YYYY-MM-DD')
   }
 
   /** A URL with a scheme (`https://app.example.test/done`), as sent. */
   absoluteUrl (name: string, options: FieldOptions & { nonEmpty?: boolean } = {}): string | undefined {
-    const value = this.string(name, options)
-    if (value === undefined) return undefined
-    if (!URL.canParse(value)) {
-      this.fail(name, 'Must be an absolute URL')
-      return undefined
-    }
-    return value
+    return this.#stringThat(name, options, (value) => URL.canParse(value), 'Must be an absolute URL')
   }
 
   boolean (name: string, options: FieldOptions = {}): boolean | undefined {
@@ -178,13 +171,8 @@ export class Fields {
   }
 
   oneOf<T extends string> (name: string, allowed: readonly T[], options: FieldOptions = {}): T | undefined {
-    const value = this.string(name, options)
-    if (value === undefined) return undefined
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.fail(name, `Must be one of ${allowed.join(', ')}`)
-      return undefined
-    }
-    return value as T
+    const isAllowed = (value: string): boolean => (allowed as readonly string[]).includes(value)
+    return this.#stringThat(name, options, isAllowed, `Must be one of ${allowed.join(', ')}`) as T | undefined
   }
 
   /** `page_size` (default 10, 1 to 1000) and `page_number` (default 0): PropelAuth's 0-based paging. */
