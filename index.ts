@@ -18,7 +18,8 @@ import { resolveOptions } from './lib/options/resolve-options.js'
 import { setupOpenApi } from './lib/openapi/annotate-routes.js'
 import { createRefusalLog } from './lib/guards/refusal-log.js'
 import { createAccessors, requestSlots } from './lib/guards/request-slots.js'
-import { denyByDefault, protect } from './lib/route-policy/protect.js'
+import { defaultGuardOf, denyByDefault, protect, type DefaultGuard } from './lib/route-policy/protect.js'
+import { guardRoutesNotSeen, routesDeclaredBefore } from './lib/route-policy/routes-declared-before.js'
 import { TokenVerifier } from './lib/token/verifier.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
@@ -78,7 +79,10 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   const guards = createGuards(verifier, { tokenFrom: options.tokenFrom, logRefusal, clockTolerance: options.clockTolerance, slots })
   // Deny by default, and the list of what no guard protects: before the OpenAPI
   // annotation, which must see the default guard on the routes it was added to.
-  const audit = setupRouteAudit(fastify, options.logLevels.unprotectedRoutes)
+  // Routes declared before the plugin loaded escape its onRoute hooks (lib/route-policy/routes-declared-before.ts).
+  const declaredBefore = routesDeclaredBefore(fastify)
+  const audit = setupRouteAudit(fastify, options.logLevels.unprotectedRoutes,
+    () => !declaredBefore ? undefined : defaultGuardOf(fastify) === undefined ? 'unknown' : 'guarded')
   const decorator: PropelAuthDecorator = {
     ...guards,
     // PropelAuth's backend API, and the end-user API key guards built on it. End-user API
@@ -110,6 +114,7 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
       throw new InvalidOptionError('option `denyByDefault.guard` must return one of the guards of the decorator, e.g. (auth) => auth.requireUser')
     }
     denyByDefault(fastify, guard, options.denyByDefault.options)
+    if (declaredBefore) guardRoutesNotSeen(fastify, defaultGuardOf(fastify) as DefaultGuard)
   }
 }
 

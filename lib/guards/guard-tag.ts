@@ -36,6 +36,8 @@ export interface GuardInfo {
    * requireUser's for a malformed header or an access token it refuses (`requireUserOrApiKey`).
    */
   unauthorized?: 'api-key' | 'token-or-api-key'
+  /** The guard finds the org in the route parameter `orgId`: the routes it guards must have one. */
+  readsOrgIdParam?: boolean
   /** The guard reads a cookie: the routes it guards need @fastify/cookie. */
   readsCookies?: boolean
   /** Query parameters the guard takes a token from: they must be kept out of the request log. */

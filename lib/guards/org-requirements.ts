@@ -37,9 +37,17 @@ export interface RequestedOrg {
 export type OrgCheck = (org: OrgMemberInfo) => AuthorizationError | undefined
 
 /** The org a route's guard looks for: `request.params.orgId`, or what the options' functions return. */
-export function orgLocator (factory: string, options: unknown): { read: (request: FastifyRequest) => RequestedOrg, description: string } {
+export interface OrgLocator {
+  read: (request: FastifyRequest) => RequestedOrg
+  /** The requirement's words for the route's description. */
+  description: string
+  /** The org is the route parameter `orgId`. */
+  readsOrgIdParam: boolean
+}
+
+export function orgLocator (factory: string, options: unknown): OrgLocator {
   if (options === undefined) {
-    return { read: (request) => ({ orgId: (request.params as { orgId?: unknown } | undefined)?.orgId, orgName: undefined }), description: 'member of the org in `orgId`' }
+    return { read: (request) => ({ orgId: (request.params as { orgId?: unknown } | undefined)?.orgId, orgName: undefined }), description: 'member of the org in `orgId`', readsOrgIdParam: true }
   }
   if (typeof options !== 'object' || options === null) {
     invalidOption(`${factory}: options must be { orgId?: (request) => string, orgName?: (request) => string }`)
@@ -51,7 +59,7 @@ export function orgLocator (factory: string, options: unknown): { read: (request
     }
   }
   if (orgId === undefined && orgName === undefined) return orgLocator(factory, undefined)
-  return { read: (request) => ({ orgId: orgId?.(request), orgName: orgName?.(request) }), description: 'member of the org the route names' }
+  return { read: (request) => ({ orgId: orgId?.(request), orgName: orgName?.(request) }), description: 'member of the org the route names', readsOrgIdParam: false }
 }
 
 /** Finds the org as PropelAuth's Node library does: by id, by name or url-safe name, or both. */

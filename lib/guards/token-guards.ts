@@ -177,7 +177,12 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
         admit(request, user, org)
         done()
       }
-      return tagGuard(hook, { kind: 'org', requirement: locator.description + requirement.description, ...carriers })
+      return tagGuard(hook, {
+        kind: 'org',
+        requirement: locator.description + requirement.description,
+        ...(locator.readsOrgIdParam ? { readsOrgIdParam: true } : {}),
+        ...carriers
+      })
     }
 
     return {

@@ -31,10 +31,13 @@ function underPath (url: string, path: string): boolean {
   return url === path || url.startsWith(path.endsWith('/') ? path : `${path}/`)
 }
 
+/** Whether a route with this URL and config opts out of a deny-by-default policy: `config.propelAuth.public`, or `publicPaths`. */
+export function optsOut (url: string, config: unknown, publicPaths: readonly string[]): boolean {
+  if ((config as { propelAuth?: PropelAuthRouteConfig } | undefined)?.propelAuth?.public === true) return true
+  return publicPaths.some((path) => underPath(url, path))
+}
+
 /** Whether a route opted out of deny by default: `config.propelAuth.public`, or a path its scope's policy leaves public. */
 export function isPublicRoute (route: RouteOptions, scope: object): boolean {
-  const config = (route.config as { propelAuth?: PropelAuthRouteConfig } | undefined)?.propelAuth
-  if (config?.public === true) return true
-  const policy = defaultGuardOf(scope)
-  return policy !== undefined && policy.publicPaths.some((path) => underPath(route.url, path))
+  return optsOut(route.url, route.config, defaultGuardOf(scope)?.publicPaths ?? [])
 }
