@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { CrossSiteRequestError, type AuthorizationError } from '../errors.js'
 import { CrossSiteRefusal } from '../sources/cross-site.js'
-import { createTokenReader, type TokenReader } from '../sources/read-token.js'
+import { createTokenReader, isWebSocketUpgrade, type TokenReader } from '../sources/read-token.js'
 import { resolveTokenFrom } from '../sources/resolve-token-from.js'
 import type { ResolvedTokenFrom, TokenFrom } from '../sources/token-from.js'
 import type { Rejection } from '../token/rejection.js'
@@ -135,7 +135,7 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
     function admit (request: FastifyRequest, user: User, org?: OrgMemberInfo): void {
       slots.setUser(request, user)
       if (org !== undefined) slots.setOrg(request, org)
-      if (request.raw.headers.upgrade !== undefined) {
+      if (isWebSocketUpgrade(request)) {
         const token = reader.read(request)
         if (typeof token === 'string') closeConnectionAtExpiry(request, token, clockTolerance)
       }

@@ -76,5 +76,9 @@ export function closeConnectionAtExpiry (request: FastifyRequest, token: string 
     watched.add(server)
     server.on('connection', onConnection)
   }
-  deadlines.set(request.raw, (exp + clockTolerance) * 1000)
+  // Several guards may admit one upgrade (a scope's and the route's, each with
+  // its own token): the connection closes when the first of their tokens expires.
+  const deadline = (exp + clockTolerance) * 1000
+  const earlier = deadlines.get(request.raw)
+  if (earlier === undefined || deadline < earlier) deadlines.set(request.raw, deadline)
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { NO_BEARER_CREDENTIALS, parseBearerHeader } from '../token/bearer-header.js'
 import { Rejection } from '../token/rejection.js'
 import { crossSiteProblem, CrossSiteRefusal } from './cross-site.js'
-import type { ResolvedSource, ResolvedTokenFrom } from './token-from.js'
+import type { CrossSiteRule, ResolvedSource, ResolvedTokenFrom } from './token-from.js'
 
 // The first stage of a guard: find the token a request carries, in the sources
 // of `tokenFrom`, in order. Reading never verifies: the guard hands what is read
@@ -21,9 +21,16 @@ export interface TokenReader {
   queryParameters: readonly string[]
 }
 
-function isWebSocketUpgrade (request: FastifyRequest): boolean {
-  const upgrade = request.headers.upgrade
-  return typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket'
+/**
+ * Whether the request is a real WebSocket upgrade. @fastify/websocket sets
+ * `request.ws` in its `onRequest` hook for the requests that reached the server
+ * as upgrades (Node does so only with `Connection: upgrade` and an `Upgrade`
+ * header), and serves them only on its WebSocket routes. Headers alone prove
+ * nothing: a plain GET may carry `Upgrade: websocket` and be served as usual.
+ * Without @fastify/websocket nothing is upgraded, and this is never true.
+ */
+export function isWebSocketUpgrade (request: FastifyRequest): boolean {
+  return (request as { ws?: unknown }).ws === true
 }
 
 /** The cookies of a request: parsed by @fastify/cookie's hook, or by its parser when our guard ran first. */
@@ -37,6 +44,12 @@ function cookiesOf (request: FastifyRequest): Record<string, string | undefined>
 
 const malformed = (detail: string): Rejection => new Rejection('invalid', 'malformed-token', detail)
 
+/** A token that rode on a cookie, unless the request came from another site. */
+function checkCrossSite (request: FastifyRequest, rule: CrossSiteRule, token: string): ReadResult {
+  const problem = crossSiteProblem(request, rule, isWebSocketUpgrade(request))
+  return problem === undefined ? token : new CrossSiteRefusal(problem)
+}
+
 /** The token one source finds; undefined when it has none, so that the next source is tried. */
 function readSource (source: ResolvedSource, request: FastifyRequest): ReadResult | undefined {
   switch (source.kind) {
@@ -46,8 +59,7 @@ function readSource (source: ResolvedSource, request: FastifyRequest): ReadResul
     case 'cookie': {
       const value = cookiesOf(request)?.[source.cookie.name]
       if (value === undefined || value === '') return undefined
-      const problem = crossSiteProblem(request, source.cookie)
-      return problem === undefined ? value : new CrossSiteRefusal(problem)
+      return checkCrossSite(request, source.cookie, value)
     }
     case 'query': {
       if (!isWebSocketUpgrade(request)) return undefined
@@ -67,7 +79,8 @@ function readSource (source: ResolvedSource, request: FastifyRequest): ReadResul
     case 'function': {
       const token: unknown = source.read(request)
       if (token === undefined || token === '') return undefined
-      return typeof token === 'string' ? token : malformed(`the tokenFrom function returned ${token === null ? 'null' : `a ${typeof token}`}, not a string or undefined`)
+      if (typeof token !== 'string') return malformed(`the tokenFrom function returned ${token === null ? 'null' : `a ${typeof token}`}, not a string or undefined`)
+      return source.crossSite === undefined ? token : checkCrossSite(request, source.crossSite, token)
     }
   }
 }

@@ -1,12 +1,12 @@
 import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 import { quoted } from '../token/rejection.js'
 import { isPlainObject } from '../util/is-plain-object.js'
-import type { ResolvedSource, TokenFunction } from './token-from.js'
+import type { CrossSiteRule, ResolvedSource, TokenFunction } from './token-from.js'
 
 // Checks a `tokenFrom` value, given as the plugin option or to `app.auth.from(…)`,
 // once, where it is given: the guards then read resolved sources only.
 
-const SOURCE_SHAPES = "'authorization', { cookie }, { query }, { subprotocol } or a function of the request"
+const SOURCE_SHAPES = "'authorization', { cookie }, { query }, { subprotocol }, a function of the request or { from: function, crossSite }"
 
 /** RFC 6265 cookie names and RFC 9110 tokens (subprotocols) share this alphabet. */
 const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -16,10 +16,9 @@ function invalid (path: string, message: string): never {
   invalidOption(`${path.startsWith('from(') ? '' : 'option '}\`${path}\` ${message}`)
 }
 
-function resolveCookie (where: string, value: Record<string, unknown>): ResolvedSource {
-  rejectUnknownKeys(value, ['cookie', 'crossSite', 'trustedOrigins'], where)
-  const { cookie, crossSite = 'refuse', trustedOrigins = [] } = value
-  if (typeof cookie !== 'string' || !TOKEN_CHARS.test(cookie)) invalid(`${where}.cookie`, 'must be a cookie name such as "__pa_at"')
+/** The cross-site members shared by `{ cookie }` and `{ from }`: `crossSite` and `trustedOrigins`. */
+function resolveCrossSite (where: string, value: Record<string, unknown>, carrier: string): CrossSiteRule {
+  const { crossSite = 'refuse', trustedOrigins = [] } = value
   if (crossSite !== 'refuse' && crossSite !== 'allow') invalid(`${where}.crossSite`, "must be 'refuse' (the default) or 'allow'")
   if (!Array.isArray(trustedOrigins)) invalid(`${where}.trustedOrigins`, 'must be an array of origins such as "https://app.example.com"')
   const origins = new Set<string>()
@@ -33,7 +32,20 @@ function resolveCookie (where: string, value: Record<string, unknown>): Resolved
     }
     origins.add(origin)
   }
-  return { kind: 'cookie', cookie: { name: cookie, checkCrossSite: crossSite === 'refuse', trustedOrigins: origins } }
+  return { checkCrossSite: crossSite === 'refuse', trustedOrigins: origins, carrier }
+}
+
+function resolveCookie (where: string, value: Record<string, unknown>): ResolvedSource {
+  rejectUnknownKeys(value, ['cookie', 'crossSite', 'trustedOrigins'], where)
+  const { cookie } = value
+  if (typeof cookie !== 'string' || !TOKEN_CHARS.test(cookie)) invalid(`${where}.cookie`, 'must be a cookie name such as "__pa_at"')
+  return { kind: 'cookie', cookie: { name: cookie, ...resolveCrossSite(where, value, `the \`${cookie}\` cookie`) } }
+}
+
+function resolveFunction (where: string, value: Record<string, unknown>): ResolvedSource {
+  rejectUnknownKeys(value, ['from', 'crossSite', 'trustedOrigins'], where)
+  if (typeof value.from !== 'function') invalid(`${where}.from`, 'must be a function of the request returning the token, or undefined')
+  return { kind: 'function', read: value.from as TokenFunction, crossSite: resolveCrossSite(where, value, 'a cookie read by the tokenFrom function') }
 }
 
 function resolveSource (where: string, value: unknown): ResolvedSource {
@@ -44,6 +56,7 @@ function resolveSource (where: string, value: unknown): ResolvedSource {
   }
   const source = value
   if ('cookie' in source) return resolveCookie(where, source)
+  if ('from' in source) return resolveFunction(where, source)
   if ('query' in source) {
     rejectUnknownKeys(source, ['query'], where)
     if (typeof source.query !== 'string' || source.query === '') invalid(`${where}.query`, 'must be a query parameter name such as "access_token"')

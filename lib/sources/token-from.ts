@@ -42,21 +42,43 @@ export interface SubprotocolTokenSource {
 /** Returns the raw access token (no `Bearer ` prefix), or undefined when the request carries none. */
 export type TokenFunction = (request: FastifyRequest) => string | undefined
 
+/**
+ * A function source whose token rides on a cookie (a signed cookie, say): the
+ * cross-site rule of `{ cookie }` then applies to it, since a browser sends the
+ * cookie on requests other sites make.
+ */
+export interface FunctionTokenSource {
+  /** Returns the raw access token, or undefined when the request carries none. */
+  from: TokenFunction
+  /** `'refuse'` (the default): the cross-site rule of cookie tokens. `'allow'`: none, as a bare function. */
+  crossSite?: 'refuse' | 'allow'
+  /** Origins besides the server's own whose requests are accepted, e.g. `['https://app.example.com']`. */
+  trustedOrigins?: readonly string[]
+}
+
 /** One place an access token can come from; `'authorization'` is `Authorization: Bearer <token>`. */
-export type AccessTokenSource = 'authorization' | CookieTokenSource | QueryTokenSource | SubprotocolTokenSource | TokenFunction
+export type AccessTokenSource = 'authorization' | CookieTokenSource | QueryTokenSource | SubprotocolTokenSource | TokenFunction | FunctionTokenSource
 
 /** One source, or several tried in order: the first one that carries a token is used. */
 export type TokenFrom = AccessTokenSource | readonly AccessTokenSource[]
 
+/** The cross-site rule of a source whose token rides on a cookie. */
+export interface CrossSiteRule {
+  checkCrossSite: boolean
+  trustedOrigins: ReadonlySet<string>
+  /** Where the token was, for the refusal log: "the `__pa_at` cookie". */
+  carrier: string
+}
+
 /** A checked cookie source. */
-export interface ResolvedCookie { name: string, checkCrossSite: boolean, trustedOrigins: ReadonlySet<string> }
+export interface ResolvedCookie extends CrossSiteRule { name: string }
 
 export type ResolvedSource =
   | { kind: 'authorization' }
   | { kind: 'cookie', cookie: ResolvedCookie }
   | { kind: 'query', name: string }
   | { kind: 'subprotocol', marker: string }
-  | { kind: 'function', read: TokenFunction }
+  | { kind: 'function', read: TokenFunction, crossSite?: CrossSiteRule }
 
 /** A checked `tokenFrom`: the sources in the order they are tried. */
 export type ResolvedTokenFrom = readonly ResolvedSource[]
