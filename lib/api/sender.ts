@@ -54,7 +54,7 @@ function excerpt (text: string): string {
 
 /** The body for a message: secrets cut out (lib/util/redact-secrets.ts), at most MAX_BODY_IN_MESSAGE characters. */
 function quote (answer: Answer): string {
-  return excerpt(answer.redact(answer.text))
+  return excerpt(answer.redact.text(answer.text))
 }
 
 /**
@@ -63,7 +63,7 @@ function quote (answer: Answer): string {
  * fields are read from the body as PropelAuth sent it.
  */
 export function exceptionOf<E extends Error> (Exception: new (message: string, body: string) => E, answer: Answer): E {
-  return new Exception(answer.redact(answer.text), answer.text)
+  return new Exception(answer.redact.text(answer.text), answer.text)
 }
 
 export function backendError (answer: Answer, message: string): BackendError {
@@ -73,7 +73,7 @@ export function backendError (answer: Answer, message: string): BackendError {
 }
 
 /** 429: what PropelAuth said (secrets cut out), and how long it asked to wait when it said so. */
-export function rateLimited (answer: Answer, message = answer.redact(answer.text)): RateLimitedException {
+export function rateLimited (answer: Answer, message = answer.redact.text(answer.text)): RateLimitedException {
   const waitMs = requestedWaitMs(answer)
   return new RateLimitedException(message, { waitSeconds: waitMs === undefined ? undefined : waitMs / 1000 })
 }

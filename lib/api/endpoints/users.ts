@@ -248,7 +248,7 @@ export function usersApi (send: Send): UsersApi {
           const said = (JSON.parse(answer.text) as { user_facing_error?: unknown })?.user_facing_error
           if (typeof said === 'string') message = said
         } catch {}
-        throw rateLimited(answer, answer.redact(message))
+        throw rateLimited(answer, answer.redact.text(message))
       }
       if (answer.status === 400) throw exceptionOf(BadRequestException, answer)
       failUnlessOk(answer)
