@@ -103,7 +103,7 @@ export function usersApi (send: Send): UsersApi {
     return true
   }
 
-  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (message: string, body: string) => Error): Promise<boolean> {
+  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (body: string) => Error): Promise<boolean> {
     if (!isValidId(userId)) return false
     const answer = await send(operation, { method: 'PUT', path: USER + path`/${userId}` + action, body })
     if (answer.status === 400) throw exceptionOf(Exception, answer)
