@@ -1,11 +1,12 @@
 // PropelAuth's answers reach the caller exactly as sent, whatever the
 // integration API key is: short keys that also occur in ordinary data ('test',
-// 'user', 'e') and a realistic one. Only text this plugin writes itself (error
-// messages) has a key cut out, and only a key long enough to be one.
+// 'user', 'e') and a realistic one. Only errors have a key cut out (their
+// messages and fields: a key PropelAuth echoes back is ours, not data), and only
+// a key long enough to be one.
 import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import { startStandIn } from 'fastify-propelauth-standin'
-import propelAuth, { CreateUserException, createPropelAuthClient, type PropelAuthClient } from '../index.js'
+import propelAuth, { CreateUserException, createPropelAuthClient, InvalidRequestFieldsException, type PropelAuthClient } from '../index.js'
 import { startRecordingServer, type RecordingServer } from './helpers/recording-server.js'
 
 const USER_ID = '2c1f3e5a-6b7c-4d8e-9f00-112233445566'
@@ -61,7 +62,7 @@ for (const apiKey of KEYS) {
     t.match(user, { userId: USER_ID, email: 'test@example.com', firstName: 'e', metadata: { user: 'test', e: ['e'] } })
   })
 
-  test(`apiKey ${name}: an error quoting PropelAuth's answer keeps its text, and fieldToErrors keeps the answer as sent`, async (t) => {
+  test(`apiKey ${name}: an error quoting PropelAuth's answer keeps its text, and fieldToErrors keeps the answer`, async (t) => {
     const { server, api } = await clientWith(t, apiKey)
     const body = { email: ['test@example.com is taken by user e'] }
     server.reply({ status: 400, body })
@@ -72,23 +73,23 @@ for (const apiKey of KEYS) {
   })
 }
 
-test('a key with characters JSON escapes is cut out of a message however the answer spells it', async (t) => {
+test('a key with characters JSON escapes is cut out of an error however the answer spells it', async (t) => {
   const key = 'pa_live_"quoted"\\and\\slashed_0123456789'
   const { server, api } = await clientWith(t, key)
   server.reply({ status: 400, body: { email: [`refused for ${key}`] } })
   const error = await api.createUser({ email: 'test@example.com' }).then(() => undefined, (e: unknown) => e) as CreateUserException
   t.equal(error.message, JSON.stringify({ email: ['refused for [redacted]'] }), 'as written inside a JSON string')
-  t.same(error.fieldToErrors, { email: [`refused for ${key}`] })
+  t.same(error.fieldToErrors, { email: ['refused for [redacted]'] })
 })
 
-test('a realistic key echoed by the backend: cut out of the message, kept in fieldToErrors', async (t) => {
+test('a realistic key echoed by the backend: cut out of the message and of fieldToErrors', async (t) => {
   const { server, api } = await clientWith(t, REALISTIC_KEY)
   const body = { email: [`refused for Bearer ${REALISTIC_KEY}`] }
   server.reply({ status: 400, body }, { status: 429, body: `slow down, ${REALISTIC_KEY}` }, { status: 400, body: `Invalid query ${REALISTIC_KEY}` })
   const created = await api.createUser({ email: 'test@example.com' }).then(() => undefined, (e: unknown) => e) as CreateUserException
   t.equal(created.message, JSON.stringify({ email: ['refused for Bearer [redacted]'] }))
   t.notOk(String(created.stack).includes(REALISTIC_KEY))
-  t.same(created.fieldToErrors, body, 'data: as sent')
+  t.same(created.fieldToErrors, { email: ['refused for Bearer [redacted]'] }, 'the key is ours, not data: cut out')
 
   const limited = await api.fetchUserMetadataByUserId(USER_ID).then(() => undefined, (e: unknown) => e) as Error
   t.equal(limited.message, 'slow down, [redacted]')
@@ -97,4 +98,10 @@ test('a realistic key echoed by the backend: cut out of the message, kept in fie
   t.equal(refused.code, 'FST_PROPELAUTH_BACKEND_ERROR')
   t.match(refused.message, 'Invalid query [redacted]')
   t.notOk(refused.message.includes(REALISTIC_KEY))
+
+  server.reply({ status: 400, body: { error_code: 'invalid_request_fields', field_errors: { code: `not for ${REALISTIC_KEY.toUpperCase()}` } } })
+  const stepUp = await api.verifyStepUpTotpChallenge({ actionType: 'a', userId: USER_ID, code: '1', grantType: 'ONE_TIME_USE', validForSeconds: 1 })
+    .then(() => undefined, (e: unknown) => e) as InvalidRequestFieldsException
+  t.type(stepUp, InvalidRequestFieldsException)
+  t.same(stepUp.errorBody.field_errors, { code: 'not for [redacted]' }, 'errorBody: cut out, in any case')
 })

@@ -24,9 +24,8 @@ function parseObject (text: string): Record<string, unknown> | undefined {
 /**
  * Base of the exceptions that carry PropelAuth's field errors. The message is the
  * answer's body, as in the Node library; `fieldToErrors` is read from `body`,
- * which is the message unless given apart. The API client gives it apart: the
- * message is the body with any secret it echoes cut out, `fieldToErrors` the
- * body as PropelAuth sent it.
+ * which is the message unless given apart. The API client builds both from the
+ * body with any key of ours it echoes cut out (`[redacted]`).
  */
 export class FieldErrorsException extends Error {
   readonly fieldToErrors: FieldToErrors

@@ -54,16 +54,17 @@ function excerpt (text: string): string {
 
 /** The body for a message: secrets cut out (lib/util/redact-secrets.ts), at most MAX_BODY_IN_MESSAGE characters. */
 function quote (answer: Answer): string {
-  return excerpt(answer.redact(answer.text))
+  return excerpt(answer.redact.json(answer.text))
 }
 
 /**
  * The Node library's exception for an answer (its 400s): the body is the
- * message, as there, but with secrets cut out; `fieldToErrors` and the other
- * fields are read from the body as PropelAuth sent it.
+ * message, as there, and `fieldToErrors` and the other fields are read from
+ * it. Both have the secrets the request carried cut out: a key PropelAuth
+ * echoes back is still ours, not data, and an app logs these errors whole.
  */
-export function exceptionOf<E extends Error> (Exception: new (message: string, body: string) => E, answer: Answer): E {
-  return new Exception(answer.redact(answer.text), answer.text)
+export function exceptionOf<E extends Error> (Exception: new (body: string) => E, answer: Answer): E {
+  return new Exception(answer.redact.json(answer.text))
 }
 
 export function backendError (answer: Answer, message: string): BackendError {
@@ -73,7 +74,7 @@ export function backendError (answer: Answer, message: string): BackendError {
 }
 
 /** 429: what PropelAuth said (secrets cut out), and how long it asked to wait when it said so. */
-export function rateLimited (answer: Answer, message = answer.redact(answer.text)): RateLimitedException {
+export function rateLimited (answer: Answer, message = answer.redact.json(answer.text)): RateLimitedException {
   const waitMs = requestedWaitMs(answer)
   return new RateLimitedException(message, { waitSeconds: waitMs === undefined ? undefined : waitMs / 1000 })
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BackendRedirectError, BackendUnreachableError, InvalidIdError, MissingApiKeyError } from '../errors.js'
-import { redactSecrets } from '../util/redact-secrets.js'
+import { SecretRedactor } from '../util/redact-secrets.js'
 import { hasDotSegment } from './ids.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -24,7 +24,7 @@ export interface BackendRequest {
   emptyQueryMark?: boolean
   /**
    * Secrets the request carries besides the integration key (an end-user API
-   * key being validated or imported): kept out of messages that quote the answer.
+   * key being validated or imported): kept out of the errors built from the answer.
    */
   secrets?: readonly string[]
 }
@@ -35,10 +35,11 @@ export interface BackendResponse {
   /** The body exactly as PropelAuth sent it; callers parse it (error bodies are not always JSON). */
   text: string
   /**
-   * For messages that quote the answer: the text with the integration key and
-   * the request's `secrets` cut out (see lib/util/redact-secrets.ts). Never applied to data.
+   * For errors built from the answer: cuts the integration key and the
+   * request's `secrets` out of their messages and fields. Never applied to the
+   * result of a call that succeeded.
    */
-  redact: (text: string) => string
+  redact: SecretRedactor
 }
 
 export interface TransportOptions {
@@ -109,8 +110,8 @@ function describeNetworkError (error: unknown): string {
  * sent. Redirects are never followed: PropelAuth does not send them, and
  * following one would hand the integration key (and, on 307/308, the body
  * with an end user's API key) to another server and trust its answer. The API
- * key goes only into the `Authorization` header; no error or log line built
- * here contains it.
+ * key goes only into the `Authorization` header; the errors thrown here have it,
+ * and the request's other secrets, cut out of whatever they quote.
  */
 export class Transport {
   readonly #options: TransportOptions
@@ -145,8 +146,7 @@ export class Transport {
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       redirect: 'manual'
     }
-    const secrets = [apiKey, ...request.secrets ?? []]
-    const redact = (text: string): string => redactSecrets(text, secrets)
+    const redact = new SecretRedactor([apiKey, ...request.secrets ?? []])
     const retryable = request.retry ?? request.method === 'GET'
     const attempts = retryable ? this.#options.retries + 1 : 1
 
@@ -160,10 +160,11 @@ export class Transport {
       } catch (error) {
         if (this.#closing.signal.aborted) throw new BackendUnreachableError(`${request.method} ${request.path} was cancelled because the server is closing`)
         if (isLast) {
-          throw new BackendUnreachableError(
+          // The cause is the platform's error, not ours: nothing vouches for what its messages quote.
+          throw redact.error(new BackendUnreachableError(
             `${request.method} ${this.#options.apiBaseUrl}${request.path} failed: ${describeNetworkError(error)}` +
             ` (${attempt + 1} attempt${attempt === 0 ? '' : 's'})`, { cause: error }
-          )
+          ))
         }
         await this.#pause(backoffMs(attempt))
         continue
@@ -192,10 +193,11 @@ export class Transport {
         target = 'an unreadable Location'
       }
     }
-    return new BackendRedirectError(
-      `${request.method} ${this.#options.apiBaseUrl}${request.path} answered ${response.status}, a redirect to ${response.redact(target)}; ` +
+    // The target's host may be made of a key the answer echoed, lower-cased by the URL parser.
+    return new BackendRedirectError(response.redact.text(
+      `${request.method} ${this.#options.apiBaseUrl}${request.path} answered ${response.status}, a redirect to ${target}; ` +
       'redirects are not followed (the integration key would go along): set `apiBaseUrl` to the URL that answers'
-    )
+    ))
   }
 
   async #pause (ms: number): Promise<void> {

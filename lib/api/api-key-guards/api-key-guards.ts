@@ -193,9 +193,10 @@ export function createApiKeyGuards (options: ApiKeyGuardsOptions): PropelAuthApi
     if (error instanceof ApiKeyValidationBusyError) {
       return refuse(log, error, { 'retry-after': String(BUSY_RETRY_AFTER_S) }, 'api-key-validation-busy', 'too many API keys are waiting to be checked with PropelAuth (option `apiKeyValidation`)')
     }
-    // PropelAuth unreachable, 5xx, our integration key refused, or an answer that is
-    // not a validation: the client's key may be fine. The cause is one of our own
-    // errors, whose messages quote no answer, so logging it shows no key.
+    // PropelAuth unreachable, 5xx, our integration key refused, a redirect, or an
+    // answer that is not a validation: the client's key may be fine. The cause is
+    // one of our own errors, built with both keys cut out of whatever it quotes of
+    // the answer, so logging it, as Fastify does a 502, shows neither key.
     return refuse(log, new ApiKeyValidationUnavailableError({ cause: error }), {}, 'api-key-validation-unavailable', `the API key could not be checked: ${(error as Error).message}`)
   }
 

@@ -94,7 +94,7 @@ export function mfaApi (send: Send): MfaApi {
         case 'user_not_found': throw new UserNotFoundException()
         case 'mfa_not_enabled': throw new MfaNotEnabledException()
         case 'incorrect_mfa_code': throw new IncorrectMfaCodeException()
-        case 'invalid_request_fields': throw new InvalidRequestFieldsException(answer.text)
+        case 'invalid_request_fields': throw new InvalidRequestFieldsException(answer.redact.json(answer.text))
         case 'feature_gated': throw new FeatureGatedException()
       }
       // The Node library has no 429 case here and throws UnexpectedException for it.

@@ -57,7 +57,7 @@ const ORG_QUERY_RENAMES = Object.freeze({ org_name: 'name' })
 
 export function orgsApi (send: Send): OrgsApi {
   /** A call that answers no body: true, false for an unknown org (404). */
-  async function orgAction (operation: string, orgId: string, method: 'POST' | 'PUT' | 'DELETE', actionPath: string, body?: unknown, Exception?: new (message: string, body: string) => Error): Promise<boolean> {
+  async function orgAction (operation: string, orgId: string, method: 'POST' | 'PUT' | 'DELETE', actionPath: string, body?: unknown, Exception?: new (body: string) => Error): Promise<boolean> {
     if (!isValidId(orgId)) return false
     const answer = await send(operation, { method, path: actionPath, body })
     if (answer.status === 400 && Exception !== undefined) throw exceptionOf(Exception, answer)
@@ -66,7 +66,7 @@ export function orgsApi (send: Send): OrgsApi {
     return true
   }
 
-  async function membership (operation: string, endpoint: string, body: unknown, Exception: new (message: string, body: string) => Error): Promise<boolean> {
+  async function membership (operation: string, endpoint: string, body: unknown, Exception: new (body: string) => Error): Promise<boolean> {
     const answer = await send(operation, { method: 'POST', path: `${ORG}/${endpoint}`, body })
     if (answer.status === 400) throw exceptionOf(Exception, answer)
     if (answer.status === 404) return false

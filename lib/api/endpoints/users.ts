@@ -103,7 +103,7 @@ export function usersApi (send: Send): UsersApi {
     return true
   }
 
-  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (message: string, body: string) => Error): Promise<boolean> {
+  async function userUpdate (operation: string, userId: string, action: string, body: unknown, Exception: new (body: string) => Error): Promise<boolean> {
     if (!isValidId(userId)) return false
     const answer = await send(operation, { method: 'PUT', path: USER + path`/${userId}` + action, body })
     if (answer.status === 400) throw exceptionOf(Exception, answer)
@@ -248,7 +248,7 @@ export function usersApi (send: Send): UsersApi {
           const said = (JSON.parse(answer.text) as { user_facing_error?: unknown })?.user_facing_error
           if (typeof said === 'string') message = said
         } catch {}
-        throw rateLimited(answer, answer.redact(message))
+        throw rateLimited(answer, answer.redact.text(message))
       }
       if (answer.status === 400) throw exceptionOf(BadRequestException, answer)
       failUnlessOk(answer)
