@@ -17,6 +17,7 @@ import { ACCESS_TOKEN_REFUSALS } from '../guards/refusal-errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { ErrorResponseSchema } from './schemas.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
+import { propelAuthSecurityScheme } from './security-scheme.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -64,14 +65,6 @@ interface Annotation {
    */
   foreign?: { schemes: string[], refusing: string[] }
 }
-
-/** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
-export const propelAuthSecurityScheme = Object.freeze({
-  type: 'http',
-  scheme: 'bearer',
-  bearerFormat: 'JWT',
-  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Authorization: Bearer <token>`.'
-})
 
 /** Swagger 2.0 has no bearer scheme: the header itself is the key. */
 const swagger2SecurityDefinition = Object.freeze({
