@@ -18,6 +18,7 @@ import type { ResolvedOptions } from '../options/plugin-options.js'
 import { ErrorResponseSchema } from './schemas.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
 import { propelAuthSecurityScheme } from './security-scheme.js'
+import { ANNOTATION_KEY, isAnnotation, type Annotation, type GuardStatus, type SecurityRequirement, type UnauthorizedVariant } from './annotation.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -37,34 +38,6 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // would get a 500 in place of each 401, and a route with no response schema
 // would lose its documented 200. Documenting only in the document changes no
 // runtime behaviour, in every registration order.
-
-/** Where an operation's annotation travels from the route schema to the document. */
-export const ANNOTATION_KEY = 'x-fastify-propelauth'
-
-type SecurityRequirement = Record<string, string[]>
-
-/** A status a guard may answer: 401/403 by its `kind`, the others as it declares in `extraStatuses`. */
-type GuardStatus = '401' | '403' | NonNullable<GuardInfo['extraStatuses']>[number]
-
-/** Which 401s a guard sends: the access-token ones unless its `unauthorized` says otherwise. */
-type UnauthorizedVariant = 'access-token' | NonNullable<GuardInfo['unauthorized']>
-
-/** What `onRoute` records on a guarded route's schema; plain JSON, as it is copied into the document. */
-interface Annotation {
-  /** The operation's `security`, or null when the route declares its own. */
-  security: SecurityRequirement[] | null
-  /** The responses the guards can answer with, besides the route's own. */
-  statuses: GuardStatus[]
-  /** Sentence appended to the operation's description. */
-  requirement: string
-  /** The 401 variants of the enforcing guards, in guard order (empty when none enforces). */
-  unauthorized: UnauthorizedVariant[]
-  /**
-   * Security schemes of other strategies (composed with @fastify/auth) named in
-   * `security`: the app defines them, and those whose refusal can come back answer 401 their own way.
-   */
-  foreign?: { schemes: string[], refusing: string[] }
-}
 
 /** Swagger 2.0 has no bearer scheme: the header itself is the key. */
 const swagger2SecurityDefinition = Object.freeze({
@@ -248,10 +221,6 @@ type Json = Record<string, unknown>
 
 function isObject (value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isAnnotation (value: unknown): value is Annotation {
-  return isObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses) && Array.isArray(value.unauthorized)
 }
 
 function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
