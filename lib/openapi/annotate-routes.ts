@@ -11,14 +11,13 @@ import {
   OpenApiRegistrationOrderError
 } from '../errors.js'
 import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../guards/challenges.js'
-import { allOf, outcomeOf } from '../route-policy/composition.js'
-import type { GuardInfo } from '../guards/guard-tag.js'
 import { ACCESS_TOKEN_REFUSALS } from '../guards/refusal-errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { ErrorResponseSchema } from './schemas.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
 import { propelAuthSecurityScheme } from './security-scheme.js'
-import { ANNOTATION_KEY, isAnnotation, type Annotation, type GuardStatus, type SecurityRequirement, type UnauthorizedVariant } from './annotation.js'
+import { ANNOTATION_KEY, isAnnotation, type Annotation, type GuardStatus, type UnauthorizedVariant } from './annotation.js'
+import { annotationFor, publicAnnotation } from './guard-requirements.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -46,48 +45,6 @@ const swagger2SecurityDefinition = Object.freeze({
   name: 'Authorization',
   description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
 })
-
-// --- what the guards of a route require -------------------------------------------
-
-function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | undefined, schemeName: string): Annotation {
-  // Every guard of a route runs: together they are one AND.
-  const { security: requirements, refusal } = allOf(guards.map(outcomeOf))
-  const foreignSchemes = [...new Set(requirements.flatMap((requirement) => requirement.filter((name): name is string => name !== null)))]
-  const security: SecurityRequirement[] | null = schema?.security !== undefined
-    ? null
-    // An empty requirement says that anonymous calls are allowed too.
-    : requirements.map((requirement) => Object.fromEntries(requirement.map((name) => [name ?? schemeName, []])))
-
-  const refusing = refusal?.guards ?? []
-  const statuses: Annotation['statuses'] = refusing.some((guard) => guard.kind === 'org')
-    ? ['401', '403']
-    : refusal !== undefined ? ['401'] : []
-  // What some guard declares besides its kind's (the API-key guards' 429, 502 and 503), once each, in order.
-  const extra = new Set(refusing.flatMap((guard) => guard.extraStatuses ?? []))
-  statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
-  const unauthorized = [...new Set(refusing.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
-  const annotation: Annotation = { security, statuses, requirement: requirementOf(guards), unauthorized }
-  if (foreignSchemes.length > 0) annotation.foreign = { schemes: foreignSchemes, refusing: refusal?.foreign ?? [] }
-  return annotation
-}
-
-function requirementOf (guards: GuardInfo[]): string {
-  const composed = guards.some((guard) => guard.composition !== undefined)
-  const enforced = guards.filter((guard) => outcomeOf(guard).refusal !== undefined)
-  if (enforced.length === 0) {
-    return 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
-  }
-  if (composed) {
-    return `Requires ${enforced.map((guard) => guard.composition !== undefined ? guard.requirement : `a ${guard.requirement}`).join(', and ')}. PropelAuth credentials go in \`Authorization: Bearer …\`.`
-  }
-  // An org requirement implies a signed-in user: say only the stronger one.
-  const org = enforced.filter((guard) => guard.kind === 'org')
-  const said = org.length > 0 ? org : enforced
-  return `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
-}
-
-/** Routes that opt out of deny by default: documented as needing no credentials. */
-const PUBLIC_ANNOTATION: Annotation = Object.freeze({ security: [], statuses: [], requirement: '', unauthorized: [] })
 
 // --- the document ------------------------------------------------------------------
 
@@ -398,7 +355,7 @@ export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions
     ensureWrapped(this)
     // A new object: schemas are often shared between routes (and with the HEAD twin).
     const annotation = isPublic
-      ? { ...PUBLIC_ANNOTATION, security: schema?.security !== undefined ? null : [] }
+      ? publicAnnotation(schema)
       : annotationFor(guards, schema, options.securitySchemeName)
     route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
   })
