@@ -3,10 +3,9 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import { OpenApiRegistrationOrderError } from '../errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
-import { propelAuthSecurityScheme } from './security-scheme.js'
-import { ANNOTATION_KEY, isAnnotation, type Annotation } from './annotation.js'
+import { ANNOTATION_KEY } from './annotation.js'
 import { annotationFor, publicAnnotation } from './guard-requirements.js'
-import { errorBodySchema, guardResponse, type GuardHeader, type GuardResponse } from './guard-responses.js'
+import { applyAnnotations } from './annotate-document.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -26,135 +25,6 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // would get a 500 in place of each 401, and a route with no response schema
 // would lose its documented 200. Documenting only in the document changes no
 // runtime behaviour, in every registration order.
-
-/** Swagger 2.0 has no bearer scheme: the header itself is the key. */
-const swagger2SecurityDefinition = Object.freeze({
-  type: 'apiKey',
-  in: 'header',
-  name: 'Authorization',
-  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
-})
-
-// --- the document ------------------------------------------------------------------
-
-function openApiHeader (header: GuardHeader): Record<string, unknown> {
-  return { description: header.description, schema: { type: header.type } }
-}
-
-function swagger2Header (header: GuardHeader): Record<string, unknown> {
-  return { type: header.type, description: header.description }
-}
-
-function openApiResponse ({ description, header, example }: GuardResponse): Record<string, unknown> {
-  if (example === undefined) return { description }
-  return {
-    description,
-    ...(header === undefined ? {} : { headers: { [header.name]: openApiHeader(header) } }),
-    content: { 'application/json': { schema: errorBodySchema(), example: { ...example } } }
-  }
-}
-
-function swagger2Response ({ description, header, example }: GuardResponse): Record<string, unknown> {
-  if (example === undefined) return { description }
-  return {
-    description,
-    ...(header === undefined ? {} : { headers: { [header.name]: swagger2Header(header) } }),
-    schema: errorBodySchema(),
-    examples: { 'application/json': { ...example } }
-  }
-}
-
-type Json = Record<string, unknown>
-
-function isObject (value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
-  if (annotation.security !== null) {
-    operation.security = annotation.security.map((requirement) => ({ ...requirement }))
-    // Other strategies' schemes are the app's to define; ours is added when missing.
-    const foreign = new Set(Array.isArray(annotation.foreign?.schemes) ? annotation.foreign.schemes : [])
-    for (const requirement of annotation.security) {
-      for (const name of Object.keys(requirement)) if (!foreign.has(name)) schemes.add(name)
-    }
-  }
-  const responses: Json = isObject(operation.responses) ? operation.responses : {}
-  for (const status of annotation.statuses) {
-    const response = guardResponse(status, annotation)
-    if (response === undefined) continue
-    const own = responses[status]
-    if (own === undefined) {
-      responses[status] = openapi ? openApiResponse(response) : swagger2Response(response)
-    } else if (isObject(own)) {
-      // The route's own response wins, but the guard does send its header (the challenge, Retry-After).
-      const header = response.header
-      if (header === undefined) continue
-      const headers: Json = isObject(own.headers) ? own.headers : {}
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === header.name.toLowerCase())) {
-        headers[header.name] = openapi ? openApiHeader(header) : swagger2Header(header)
-        own.headers = headers
-      }
-    }
-  }
-  operation.responses = responses
-  if (annotation.requirement === '') return
-  operation.description = typeof operation.description === 'string' && operation.description !== ''
-    ? `${operation.description}\n\n${annotation.requirement}`
-    : annotation.requirement
-}
-
-/**
- * Turns the annotations swagger copied onto operations into `security`, the
- * guards' responses (401/403; 429/502/503 for the API-key guards) and descriptions,
- * and makes sure every scheme they name exists.
- * Mutates `doc` (swagger's cached document) and returns whether it changed.
- */
-export function applyAnnotations (doc: unknown): boolean {
-  if (!isObject(doc) || !isObject(doc.paths)) return false
-  const openapi = typeof doc.openapi === 'string'
-  const schemes = new Set<string>()
-  let changed = false
-  for (const item of Object.values(doc.paths)) {
-    if (!isObject(item)) continue
-    const found = new Map<string, Annotation>()
-    for (const [method, operation] of Object.entries(item)) {
-      if (!isObject(operation) || !(ANNOTATION_KEY in operation)) continue
-      const annotation = operation[ANNOTATION_KEY]
-      delete operation[ANNOTATION_KEY]
-      changed = true
-      if (!isAnnotation(annotation)) continue
-      found.set(method, annotation)
-      applyAnnotation(operation, annotation, openapi, schemes)
-    }
-    // With `exposeHeadRoutes` and an operationId, swagger documents the HEAD
-    // twin from a copy of the route taken when the route was declared: if
-    // swagger's hook ran before ours, the copy lacks the annotation of its GET.
-    const get = item.get
-    const head = item.head
-    const getAnnotation = found.get('get')
-    if (getAnnotation !== undefined && isObject(get) && isObject(head) && !found.has('head') &&
-      typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
-      applyAnnotation(head, getAnnotation, openapi, schemes)
-    }
-  }
-  if (schemes.size > 0) {
-    if (openapi) {
-      const components: Json = isObject(doc.components) ? doc.components : {}
-      // Copied, never mutated: swagger shares this object with the user's options.
-      const existing = isObject(components.securitySchemes) ? components.securitySchemes : {}
-      const securitySchemes: Json = { ...existing }
-      for (const name of schemes) securitySchemes[name] ??= { ...propelAuthSecurityScheme }
-      components.securitySchemes = securitySchemes
-      doc.components = components
-    } else {
-      const definitions: Json = { ...(isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}) }
-      for (const name of schemes) definitions[name] ??= { ...swagger2SecurityDefinition }
-      doc.securityDefinitions = definitions
-    }
-  }
-  return changed
-}
 
 // --- wrapping the `swagger` decorator --------------------------------------------
 
