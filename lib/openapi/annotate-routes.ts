@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import { OpenApiRegistrationOrderError } from '../errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
 import { ANNOTATION_KEY } from './annotation.js'
 import { annotationFor, publicAnnotation } from './guard-requirements.js'
-import { applyAnnotations } from './annotate-document.js'
+import { ensureWrapped, swaggerOf } from './swagger-decorator.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -25,68 +24,6 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // would get a 500 in place of each 401, and a route with no response schema
 // would lose its documented 200. Documenting only in the document changes no
 // runtime behaviour, in every registration order.
-
-// --- wrapping the `swagger` decorator --------------------------------------------
-
-const kDocumenting = Symbol.for('fastify-propelauth.documenting-swagger')
-type SwaggerFunction = ((options?: { yaml?: boolean }) => unknown) & { [kDocumenting]?: true }
-
-const annotatedDocs = new WeakSet<object>()
-const yamlOf = new WeakMap<object, string>()
-
-let stringifyYaml: ((value: unknown) => string) | undefined
-function toYaml (doc: object): string {
-  if (stringifyYaml === undefined) {
-    try {
-      // The same `yaml` package swagger itself renders with.
-      const require = createRequire(import.meta.url)
-      const yaml = createRequire(require.resolve('@fastify/swagger'))('yaml') as { stringify: (value: unknown, options: object) => string }
-      stringifyYaml = (value) => yaml.stringify(value, { strict: false })
-    } catch {
-      // JSON is YAML too.
-      stringifyYaml = (value) => JSON.stringify(value, null, 2)
-    }
-  }
-  let text = yamlOf.get(doc)
-  if (text === undefined) {
-    text = stringifyYaml(doc)
-    yamlOf.set(doc, text)
-  }
-  return text
-}
-
-function wrapSwagger (original: SwaggerFunction): SwaggerFunction {
-  const swagger: SwaggerFunction = function swagger (this: unknown, options) {
-    const doc = original.call(this) as object
-    if (applyAnnotations(doc)) annotatedDocs.add(doc)
-    if (options?.yaml !== true) return doc
-    // Swagger would rebuild the YAML from the routes, notes and all: render ours.
-    return annotatedDocs.has(doc) ? toYaml(doc) : original.call(this, options)
-  }
-  Object.defineProperty(swagger, kDocumenting, { value: true })
-  return swagger
-}
-
-/** The `swagger` decorator @fastify/swagger put on `scope` or one of its parents, if any. */
-function swaggerOf (scope: object): SwaggerFunction | undefined {
-  const swagger = (scope as { swagger?: unknown }).swagger
-  return typeof swagger === 'function' ? swagger as SwaggerFunction : undefined
-}
-
-/**
- * Replaces the decorator where swagger defined it, so that every scope (and
- * @fastify/swagger-ui) calls the wrapper. Every swagger up the chain sees the
- * route (a parent's `onRoute` hooks run for its children's routes), so each
- * one is wrapped, not only the nearest.
- */
-function ensureWrapped (scope: object): void {
-  for (let owner: object | null = scope; owner !== null; owner = Object.getPrototypeOf(owner)) {
-    if (!Object.hasOwn(owner, 'swagger')) continue
-    const holder = owner as { swagger: unknown }
-    const swagger = holder.swagger as SwaggerFunction
-    if (typeof swagger === 'function' && swagger[kDocumenting] !== true) holder.swagger = wrapSwagger(swagger)
-  }
-}
 
 // --- wiring --------------------------------------------------------------------------
 
