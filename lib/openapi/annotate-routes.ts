@@ -14,7 +14,8 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // operation). The `swagger` decorator is wrapped so that, after swagger has
 // built the document, each noted operation gets its `security`, the responses
 // its guards can send (401/403; 429/502/503 for the API-key guards) and its
-// requirement, and the security scheme is added to `components.securitySchemes`.
+// requirement, and the security scheme is added to the document (OpenAPI 3's
+// `components.securitySchemes`, Swagger 2's `securityDefinitions`).
 //
 // Why not set `schema.security` directly: swagger throws while building the
 // document when a route names a scheme missing from `components`, and the user's
@@ -25,36 +26,22 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // would lose its documented 200. Documenting only in the document changes no
 // runtime behaviour, in every registration order.
 
-// --- wiring --------------------------------------------------------------------------
+type OpenApiOptions = ResolvedOptions['openapi']
+
+/** A guarded route declared while no swagger was in sight. */
+interface UndocumentedRoute { scope: object, method: string, url: string }
 
 /**
  * Documents guarded routes for @fastify/swagger, registered before or after this
  * plugin; does nothing visible without it. Also records which scopes declared
  * routes, for `protect`.
  */
-export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions['openapi']): void {
-  /** Guarded routes declared while no swagger was in sight. */
-  const undocumented: Array<{ scope: object, method: string, url: string }> = []
+export function setupOpenApi (fastify: FastifyInstance, options: OpenApiOptions): void {
+  const undocumented: UndocumentedRoute[] = []
 
   fastify.addHook('onRoute', function annotateGuardedRoute (this: FastifyInstance, route) {
     recordRouteDeclaredOn(this)
-    if (!options.enabled) return
-    const schema = route.schema as Record<string, unknown> | undefined
-    // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
-    if (schema?.hide === true) return
-    const guards = guardsOf(route, this)
-    const isPublic = guards.length === 0 && isPublicRoute(route, this)
-    if (guards.length === 0 && !isPublic) return
-    if (swaggerOf(this) === undefined) {
-      if (!isPublic) undocumented.push({ scope: this, method: String(route.method), url: route.url })
-      return
-    }
-    ensureWrapped(this)
-    // A new object: schemas are often shared between routes (and with the HEAD twin).
-    const annotation = isPublic
-      ? publicAnnotation(schema)
-      : annotationFor(guards, schema, options.securitySchemeName)
-    route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
+    if (options.enabled) annotateRoute(route, this, options, undocumented)
   })
 
   if (!options.enabled) return
@@ -62,8 +49,30 @@ export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions
     // Swagger registered after these routes cannot see them (it collects routes
     // as they are declared): fail loudly rather than publish a partial document.
     const missed = undocumented.find(({ scope }) => swaggerOf(scope) !== undefined)
-    if (missed !== undefined) {
-      throw new OpenApiRegistrationOrderError(`${missed.method} ${missed.url} is guarded but was declared before @fastify/swagger was registered, so it cannot be documented. Register @fastify/swagger (before or after fastify-propelauth) before declaring routes: \`await app.register(swagger, …)\`, then the routes, or put the routes in a plugin registered after swagger`)
-    }
+    if (missed !== undefined) throw registrationOrderError(missed)
   })
+}
+
+/** Notes on `route`'s schema what its guards require, or lists it in `undocumented` when no swagger can see it. */
+function annotateRoute (route: RouteOptions, scope: FastifyInstance, options: OpenApiOptions, undocumented: UndocumentedRoute[]): void {
+  const schema = route.schema as Record<string, unknown> | undefined
+  // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
+  if (schema?.hide === true) return
+  const guards = guardsOf(route, scope)
+  const isPublic = guards.length === 0 && isPublicRoute(route, scope)
+  if (guards.length === 0 && !isPublic) return
+  if (swaggerOf(scope) === undefined) {
+    if (!isPublic) undocumented.push({ scope, method: String(route.method), url: route.url })
+    return
+  }
+  ensureWrapped(scope)
+  // A new object: schemas are often shared between routes (and with the HEAD twin).
+  const annotation = isPublic
+    ? publicAnnotation(schema)
+    : annotationFor(guards, schema, options.securitySchemeName)
+  route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
+}
+
+function registrationOrderError ({ method, url }: UndocumentedRoute): Error {
+  return new OpenApiRegistrationOrderError(`${method} ${url} is guarded but was declared before @fastify/swagger was registered, so it cannot be documented. Register @fastify/swagger (before or after fastify-propelauth) before declaring routes: \`await app.register(swagger, …)\`, then the routes, or put the routes in a plugin registered after swagger`)
 }
