@@ -107,7 +107,7 @@ function addHeader (response: Json, header: GuardHeader, writer: DocumentWriter)
   response.headers = headers
 }
 
-/** Appends what the guards require to the route's own description, if it has one. */
+/** Appends the requirement sentence to the route's own description, or makes it the description when there is none. */
 function appendRequirement (operation: Json, requirement: string): void {
   if (requirement === '') return
   operation.description = typeof operation.description === 'string' && operation.description !== ''

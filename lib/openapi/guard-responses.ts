@@ -25,6 +25,7 @@ export interface GuardResponse {
   example?: Record<string, unknown>
 }
 
+/** A header a guard sets on its answer, typed as a document states it. */
 export interface GuardHeader { name: string, type: 'string' | 'integer', description: string }
 
 // Plain JSON, taken once: the schema objects are the user's too (exported), and

@@ -1,6 +1,5 @@
 import { isPlainObject } from '../util/is-plain-object.js'
-import type { DocumentWriter, Json } from './document-writer.js'
-import { withSchemes } from './document-writer.js'
+import { withSchemes, type DocumentWriter, type Json } from './document-writer.js'
 import { errorBodySchema } from './guard-responses.js'
 import { propelAuthSecurityScheme } from './security-scheme.js'
 

@@ -1,5 +1,4 @@
-import type { DocumentWriter } from './document-writer.js'
-import { withSchemes } from './document-writer.js'
+import { withSchemes, type DocumentWriter } from './document-writer.js'
 import { errorBodySchema } from './guard-responses.js'
 
 /** Swagger 2.0 has no bearer scheme: the header itself is the key. */
