@@ -157,7 +157,7 @@ export type { DenyByDefaultOption } from './lib/options/deny-by-default-option.j
 export type { PropelAuthRouteAudit, UnprotectedRoute } from './lib/route-policy/route-audit.js'
 export type { PropelAuthRouteConfig } from './lib/route-policy/guards-of-route.js'
 export type { LogLevel, RefusalRecord } from './lib/guards/refusal-log.js'
-export { propelAuthSecurityScheme } from './lib/openapi/annotate-routes.js'
+export { propelAuthSecurityScheme } from './lib/openapi/security-scheme.js'
 // Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
 // types the same objects for TypeBox 0.34 (lib/openapi/schemas.ts says why).
 export {

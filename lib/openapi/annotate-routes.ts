@@ -1,22 +1,10 @@
-import { createRequire } from 'node:module'
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import {
-  ApiKeyRateLimitedError,
-  ApiKeyValidationBusyError,
-  ApiKeyValidationUnavailableError,
-  InvalidApiKeyError,
-  MissingCredentialsError,
-  MissingTokenError,
-  NotOrgMemberError,
-  OpenApiRegistrationOrderError
-} from '../errors.js'
-import { INVALID_API_KEY_CHALLENGE, NO_CREDENTIALS_CHALLENGE } from '../guards/challenges.js'
-import { allOf, outcomeOf } from '../route-policy/composition.js'
-import type { GuardInfo } from '../guards/guard-tag.js'
-import { ACCESS_TOKEN_REFUSALS } from '../guards/refusal-errors.js'
+import { OpenApiRegistrationOrderError } from '../errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
-import { ErrorResponseSchema } from './schemas.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
+import { ANNOTATION_KEY } from './annotation.js'
+import { annotationFor, publicAnnotation } from './guard-requirements.js'
+import { ensureWrapped, swaggerOf } from './swagger-decorator.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
 // Auth-aware OpenAPI documents for @fastify/swagger, with no work from the user.
@@ -26,7 +14,8 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // operation). The `swagger` decorator is wrapped so that, after swagger has
 // built the document, each noted operation gets its `security`, the responses
 // its guards can send (401/403; 429/502/503 for the API-key guards) and its
-// requirement, and the security scheme is added to `components.securitySchemes`.
+// requirement, and the security scheme is added to the document (OpenAPI 3's
+// `components.securitySchemes`, Swagger 2's `securityDefinitions`).
 //
 // Why not set `schema.security` directly: swagger throws while building the
 // document when a route names a scheme missing from `components`, and the user's
@@ -37,408 +26,22 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // would lose its documented 200. Documenting only in the document changes no
 // runtime behaviour, in every registration order.
 
-/** Where an operation's annotation travels from the route schema to the document. */
-export const ANNOTATION_KEY = 'x-fastify-propelauth'
+type OpenApiOptions = ResolvedOptions['openapi']
 
-type SecurityRequirement = Record<string, string[]>
-
-/** A status a guard may answer: 401/403 by its `kind`, the others as it declares in `extraStatuses`. */
-type GuardStatus = '401' | '403' | NonNullable<GuardInfo['extraStatuses']>[number]
-
-/** Which 401s a guard sends: the access-token ones unless its `unauthorized` says otherwise. */
-type UnauthorizedVariant = 'access-token' | NonNullable<GuardInfo['unauthorized']>
-
-/** What `onRoute` records on a guarded route's schema; plain JSON, as it is copied into the document. */
-interface Annotation {
-  /** The operation's `security`, or null when the route declares its own. */
-  security: SecurityRequirement[] | null
-  /** The responses the guards can answer with, besides the route's own. */
-  statuses: GuardStatus[]
-  /** Sentence appended to the operation's description. */
-  requirement: string
-  /** The 401 variants of the enforcing guards, in guard order (empty when none enforces). */
-  unauthorized: UnauthorizedVariant[]
-  /**
-   * Security schemes of other strategies (composed with @fastify/auth) named in
-   * `security`: the app defines them, and those whose refusal can come back answer 401 their own way.
-   */
-  foreign?: { schemes: string[], refusing: string[] }
-}
-
-/** The bearer scheme added to `components.securitySchemes` (OpenAPI 3). */
-export const propelAuthSecurityScheme = Object.freeze({
-  type: 'http',
-  scheme: 'bearer',
-  bearerFormat: 'JWT',
-  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Authorization: Bearer <token>`.'
-})
-
-/** Swagger 2.0 has no bearer scheme: the header itself is the key. */
-const swagger2SecurityDefinition = Object.freeze({
-  type: 'apiKey',
-  in: 'header',
-  name: 'Authorization',
-  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
-})
-
-// --- what the guards of a route require -------------------------------------------
-
-function annotationFor (guards: GuardInfo[], schema: Record<string, unknown> | undefined, schemeName: string): Annotation {
-  // Every guard of a route runs: together they are one AND.
-  const { security: requirements, refusal } = allOf(guards.map(outcomeOf))
-  const foreignSchemes = [...new Set(requirements.flatMap((requirement) => requirement.filter((name): name is string => name !== null)))]
-  const security: SecurityRequirement[] | null = schema?.security !== undefined
-    ? null
-    // An empty requirement says that anonymous calls are allowed too.
-    : requirements.map((requirement) => Object.fromEntries(requirement.map((name) => [name ?? schemeName, []])))
-
-  const refusing = refusal?.guards ?? []
-  const statuses: Annotation['statuses'] = refusing.some((guard) => guard.kind === 'org')
-    ? ['401', '403']
-    : refusal !== undefined ? ['401'] : []
-  // What some guard declares besides its kind's (the API-key guards' 429, 502 and 503), once each, in order.
-  const extra = new Set(refusing.flatMap((guard) => guard.extraStatuses ?? []))
-  statuses.push(...[...extra].filter((status) => !statuses.includes(status)).sort())
-  const unauthorized = [...new Set(refusing.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
-  const annotation: Annotation = { security, statuses, requirement: requirementOf(guards), unauthorized }
-  if (foreignSchemes.length > 0) annotation.foreign = { schemes: foreignSchemes, refusing: refusal?.foreign ?? [] }
-  return annotation
-}
-
-function requirementOf (guards: GuardInfo[]): string {
-  const composed = guards.some((guard) => guard.composition !== undefined)
-  const enforced = guards.filter((guard) => outcomeOf(guard).refusal !== undefined)
-  if (enforced.length === 0) {
-    return 'Authentication is optional: with a valid PropelAuth access token the request is made as that user, without one it is anonymous.'
-  }
-  if (composed) {
-    return `Requires ${enforced.map((guard) => guard.composition !== undefined ? guard.requirement : `a ${guard.requirement}`).join(', and ')}. PropelAuth credentials go in \`Authorization: Bearer …\`.`
-  }
-  // An org requirement implies a signed-in user: say only the stronger one.
-  const org = enforced.filter((guard) => guard.kind === 'org')
-  const said = org.length > 0 ? org : enforced
-  return `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
-}
-
-/** Routes that opt out of deny by default: documented as needing no credentials. */
-const PUBLIC_ANNOTATION: Annotation = Object.freeze({ security: [], statuses: [], requirement: '', unauthorized: [] })
-
-// --- the document ------------------------------------------------------------------
-
-const errorSchema = JSON.parse(JSON.stringify(ErrorResponseSchema)) as Record<string, unknown>
-
-function errorExample (error: Error & { statusCode?: number, code?: string }, statusText: string): Record<string, unknown> {
-  return { statusCode: error.statusCode, code: error.code, error: statusText, message: error.message }
-}
-
-interface GuardResponse {
-  description: string
-  /** The header the guard sets on this answer, if any. */
-  header?: { name: string, type: 'string' | 'integer', description: string }
-  /** Absent when another strategy's answer is not ours to describe. */
-  example?: Record<string, unknown>
-}
-
-/** The answers whose text does not depend on the guard; 401s are built from `UNAUTHORIZED`. */
-const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
-  403: {
-    description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
-    header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`' },
-    example: errorExample(new NotOrgMemberError(), 'Forbidden')
-  },
-  429: {
-    description: 'Too Many Requests: PropelAuth rate-limits attempts with this API key (FST_PROPELAUTH_API_KEY_RATE_LIMITED); retry later.',
-    header: { name: 'Retry-After', type: 'integer', description: 'Seconds to wait before retrying, when PropelAuth said how long' },
-    example: errorExample(new ApiKeyRateLimitedError(), 'Too Many Requests')
-  },
-  502: {
-    description: 'Bad Gateway: the API key could not be checked because PropelAuth is unreachable, failing, refusing the integration key or answering with something that is not a validation (FST_PROPELAUTH_API_KEY_VALIDATION_UNAVAILABLE); the key may be fine, so retry later.',
-    example: errorExample(new ApiKeyValidationUnavailableError(), 'Bad Gateway')
-  },
-  503: {
-    description: 'Service Unavailable: too many API keys are waiting to be checked with PropelAuth (FST_PROPELAUTH_API_KEY_VALIDATION_BUSY); the key was not looked at, so retry later.',
-    header: { name: 'Retry-After', type: 'integer', description: 'Seconds to wait before retrying' },
-    example: errorExample(new ApiKeyValidationBusyError(), 'Service Unavailable')
-  }
-}
-
-// The 401s by variant: each `code` the guards can send, with the `WWW-Authenticate`
-// challenge they always set with it (lib/guards/challenges.ts), and the body of a request with no
-// credentials. test/openapi.test.ts checks them against live answers.
-type Answers = ReadonlyArray<readonly [code: string, challenge: string]>
-// The access-token refusals once some credentials came: all but MISSING_TOKEN.
-const ACCESS_TOKEN_REFUSED: Answers = ACCESS_TOKEN_REFUSALS.filter(([code]) => code !== new MissingTokenError().code)
-const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Record<string, unknown> }> = {
-  'access-token': {
-    answers: ACCESS_TOKEN_REFUSALS,
-    example: errorExample(new MissingTokenError(), 'Unauthorized')
-  },
-  'api-key': {
-    answers: [[new MissingCredentialsError('API key').code, NO_CREDENTIALS_CHALLENGE], [new InvalidApiKeyError().code, INVALID_API_KEY_CHALLENGE]],
-    example: errorExample(new MissingCredentialsError('API key'), 'Unauthorized')
-  },
-  'token-or-api-key': {
-    // A malformed header or a JWT goes to requireUser, anything else is checked as an API key.
-    answers: [
-      [new MissingCredentialsError('access token or API key').code, NO_CREDENTIALS_CHALLENGE],
-      [new InvalidApiKeyError().code, INVALID_API_KEY_CHALLENGE],
-      ...ACCESS_TOKEN_REFUSED
-    ],
-    example: errorExample(new MissingCredentialsError('access token or API key'), 'Unauthorized')
-  }
-}
-
-/**
- * The 401 of a route whose guards send the 401s of `variants`, with the first one's
- * example. With several guards it lists every code any of them sends, a safe
- * over-approximation (a later guard may never see some requests).
- */
-function unauthorizedResponse (variants: UnauthorizedVariant[]): GuardResponse {
-  const challenges = new Map<string, string>()
-  for (const variant of variants) {
-    for (const [code, challenge] of UNAUTHORIZED[variant].answers) if (!challenges.has(code)) challenges.set(code, challenge)
-  }
-  const codes = [...challenges.keys()]
-  const listed = codes.length > 1 ? `${codes.slice(0, -1).join(', ')} or ${codes[codes.length - 1]}` : codes.join('')
-  return {
-    description: `Unauthorized: the credentials are missing, malformed, invalid or expired; \`code\` says which: ${listed}.`,
-    header: {
-      name: 'WWW-Authenticate',
-      type: 'string',
-      description: `RFC 6750 challenge, by \`code\`: ${[...challenges].map(([code, challenge]) => `${code}: \`${challenge}\``).join('; ')}`
-    },
-    example: UNAUTHORIZED[variants[0]].example
-  }
-}
-
-/** What the guards of `annotation` answer with `status`. */
-function guardResponse (status: GuardStatus, annotation: Annotation): GuardResponse | undefined {
-  if (status !== '401') return Object.hasOwn(RESPONSES, status) ? RESPONSES[status] : undefined
-  // The annotation came through swagger as JSON: keep only variants this version knows.
-  const variants = annotation.unauthorized.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant))
-  const foreign = Array.isArray(annotation.foreign?.refusing) ? annotation.foreign.refusing.map(String) : []
-  if (foreign.length === 0) return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'])
-  const theirs = `the refusal of the ${foreign.map((name) => `\`${name}\``).join(' or ')} strategy, with its own body and headers`
-  if (variants.length === 0) return { description: `Unauthorized: ${theirs}.` }
-  const ours = unauthorizedResponse(variants)
-  return { ...ours, description: `${ours.description} Or ${theirs}.` }
-}
-
-function openApiHeader (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
-  return { description: header.description, schema: { type: header.type } }
-}
-
-function swagger2Header (header: NonNullable<GuardResponse['header']>): Record<string, unknown> {
-  return { type: header.type, description: header.description }
-}
-
-function openApiResponse ({ description, header, example }: GuardResponse): Record<string, unknown> {
-  if (example === undefined) return { description }
-  return {
-    description,
-    ...(header === undefined ? {} : { headers: { [header.name]: openApiHeader(header) } }),
-    content: { 'application/json': { schema: structuredClone(errorSchema), example: { ...example } } }
-  }
-}
-
-function swagger2Response ({ description, header, example }: GuardResponse): Record<string, unknown> {
-  if (example === undefined) return { description }
-  return {
-    description,
-    ...(header === undefined ? {} : { headers: { [header.name]: swagger2Header(header) } }),
-    schema: structuredClone(errorSchema),
-    examples: { 'application/json': { ...example } }
-  }
-}
-
-type Json = Record<string, unknown>
-
-function isObject (value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isAnnotation (value: unknown): value is Annotation {
-  return isObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses) && Array.isArray(value.unauthorized)
-}
-
-function applyAnnotation (operation: Json, annotation: Annotation, openapi: boolean, schemes: Set<string>): void {
-  if (annotation.security !== null) {
-    operation.security = annotation.security.map((requirement) => ({ ...requirement }))
-    // Other strategies' schemes are the app's to define; ours is added when missing.
-    const foreign = new Set(Array.isArray(annotation.foreign?.schemes) ? annotation.foreign.schemes : [])
-    for (const requirement of annotation.security) {
-      for (const name of Object.keys(requirement)) if (!foreign.has(name)) schemes.add(name)
-    }
-  }
-  const responses: Json = isObject(operation.responses) ? operation.responses : {}
-  for (const status of annotation.statuses) {
-    const response = guardResponse(status, annotation)
-    if (response === undefined) continue
-    const own = responses[status]
-    if (own === undefined) {
-      responses[status] = openapi ? openApiResponse(response) : swagger2Response(response)
-    } else if (isObject(own)) {
-      // The route's own response wins, but the guard does send its header (the challenge, Retry-After).
-      const header = response.header
-      if (header === undefined) continue
-      const headers: Json = isObject(own.headers) ? own.headers : {}
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === header.name.toLowerCase())) {
-        headers[header.name] = openapi ? openApiHeader(header) : swagger2Header(header)
-        own.headers = headers
-      }
-    }
-  }
-  operation.responses = responses
-  if (annotation.requirement === '') return
-  operation.description = typeof operation.description === 'string' && operation.description !== ''
-    ? `${operation.description}\n\n${annotation.requirement}`
-    : annotation.requirement
-}
-
-/**
- * Turns the annotations swagger copied onto operations into `security`, the
- * guards' responses (401/403; 429/502/503 for the API-key guards) and descriptions,
- * and makes sure every scheme they name exists.
- * Mutates `doc` (swagger's cached document) and returns whether it changed.
- */
-export function applyAnnotations (doc: unknown): boolean {
-  if (!isObject(doc) || !isObject(doc.paths)) return false
-  const openapi = typeof doc.openapi === 'string'
-  const schemes = new Set<string>()
-  let changed = false
-  for (const item of Object.values(doc.paths)) {
-    if (!isObject(item)) continue
-    const found = new Map<string, Annotation>()
-    for (const [method, operation] of Object.entries(item)) {
-      if (!isObject(operation) || !(ANNOTATION_KEY in operation)) continue
-      const annotation = operation[ANNOTATION_KEY]
-      delete operation[ANNOTATION_KEY]
-      changed = true
-      if (!isAnnotation(annotation)) continue
-      found.set(method, annotation)
-      applyAnnotation(operation, annotation, openapi, schemes)
-    }
-    // With `exposeHeadRoutes` and an operationId, swagger documents the HEAD
-    // twin from a copy of the route taken when the route was declared: if
-    // swagger's hook ran before ours, the copy lacks the annotation of its GET.
-    const get = item.get
-    const head = item.head
-    const getAnnotation = found.get('get')
-    if (getAnnotation !== undefined && isObject(get) && isObject(head) && !found.has('head') &&
-      typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
-      applyAnnotation(head, getAnnotation, openapi, schemes)
-    }
-  }
-  if (schemes.size > 0) {
-    if (openapi) {
-      const components: Json = isObject(doc.components) ? doc.components : {}
-      // Copied, never mutated: swagger shares this object with the user's options.
-      const existing = isObject(components.securitySchemes) ? components.securitySchemes : {}
-      const securitySchemes: Json = { ...existing }
-      for (const name of schemes) securitySchemes[name] ??= { ...propelAuthSecurityScheme }
-      components.securitySchemes = securitySchemes
-      doc.components = components
-    } else {
-      const definitions: Json = { ...(isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}) }
-      for (const name of schemes) definitions[name] ??= { ...swagger2SecurityDefinition }
-      doc.securityDefinitions = definitions
-    }
-  }
-  return changed
-}
-
-// --- wrapping the `swagger` decorator --------------------------------------------
-
-const kDocumenting = Symbol.for('fastify-propelauth.documenting-swagger')
-type SwaggerFunction = ((options?: { yaml?: boolean }) => unknown) & { [kDocumenting]?: true }
-
-const annotatedDocs = new WeakSet<object>()
-const yamlOf = new WeakMap<object, string>()
-
-let stringifyYaml: ((value: unknown) => string) | undefined
-function toYaml (doc: object): string {
-  if (stringifyYaml === undefined) {
-    try {
-      // The same `yaml` package swagger itself renders with.
-      const require = createRequire(import.meta.url)
-      const yaml = createRequire(require.resolve('@fastify/swagger'))('yaml') as { stringify: (value: unknown, options: object) => string }
-      stringifyYaml = (value) => yaml.stringify(value, { strict: false })
-    } catch {
-      // JSON is YAML too.
-      stringifyYaml = (value) => JSON.stringify(value, null, 2)
-    }
-  }
-  let text = yamlOf.get(doc)
-  if (text === undefined) {
-    text = stringifyYaml(doc)
-    yamlOf.set(doc, text)
-  }
-  return text
-}
-
-function wrapSwagger (original: SwaggerFunction): SwaggerFunction {
-  const swagger: SwaggerFunction = function swagger (this: unknown, options) {
-    const doc = original.call(this) as object
-    if (applyAnnotations(doc)) annotatedDocs.add(doc)
-    if (options?.yaml !== true) return doc
-    // Swagger would rebuild the YAML from the routes, notes and all: render ours.
-    return annotatedDocs.has(doc) ? toYaml(doc) : original.call(this, options)
-  }
-  Object.defineProperty(swagger, kDocumenting, { value: true })
-  return swagger
-}
-
-/** The `swagger` decorator @fastify/swagger put on `scope` or one of its parents, if any. */
-function swaggerOf (scope: object): SwaggerFunction | undefined {
-  const swagger = (scope as { swagger?: unknown }).swagger
-  return typeof swagger === 'function' ? swagger as SwaggerFunction : undefined
-}
-
-/**
- * Replaces the decorator where swagger defined it, so that every scope (and
- * @fastify/swagger-ui) calls the wrapper. Every swagger up the chain sees the
- * route (a parent's `onRoute` hooks run for its children's routes), so each
- * one is wrapped, not only the nearest.
- */
-function ensureWrapped (scope: object): void {
-  for (let owner: object | null = scope; owner !== null; owner = Object.getPrototypeOf(owner)) {
-    if (!Object.hasOwn(owner, 'swagger')) continue
-    const holder = owner as { swagger: unknown }
-    const swagger = holder.swagger as SwaggerFunction
-    if (typeof swagger === 'function' && swagger[kDocumenting] !== true) holder.swagger = wrapSwagger(swagger)
-  }
-}
-
-// --- wiring --------------------------------------------------------------------------
+/** A guarded route declared while no swagger was in sight. */
+interface UndocumentedRoute { scope: object, method: string, url: string }
 
 /**
  * Documents guarded routes for @fastify/swagger, registered before or after this
  * plugin; does nothing visible without it. Also records which scopes declared
  * routes, for `protect`.
  */
-export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions['openapi']): void {
-  /** Guarded routes declared while no swagger was in sight. */
-  const undocumented: Array<{ scope: object, method: string, url: string }> = []
+export function setupOpenApi (fastify: FastifyInstance, options: OpenApiOptions): void {
+  const undocumented: UndocumentedRoute[] = []
 
   fastify.addHook('onRoute', function annotateGuardedRoute (this: FastifyInstance, route) {
     recordRouteDeclaredOn(this)
-    if (!options.enabled) return
-    const schema = route.schema as Record<string, unknown> | undefined
-    // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
-    if (schema?.hide === true) return
-    const guards = guardsOf(route, this)
-    const isPublic = guards.length === 0 && isPublicRoute(route, this)
-    if (guards.length === 0 && !isPublic) return
-    if (swaggerOf(this) === undefined) {
-      if (!isPublic) undocumented.push({ scope: this, method: String(route.method), url: route.url })
-      return
-    }
-    ensureWrapped(this)
-    // A new object: schemas are often shared between routes (and with the HEAD twin).
-    const annotation = isPublic
-      ? { ...PUBLIC_ANNOTATION, security: schema?.security !== undefined ? null : [] }
-      : annotationFor(guards, schema, options.securitySchemeName)
-    route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
+    if (options.enabled) annotateRoute(route, this, options, undocumented)
   })
 
   if (!options.enabled) return
@@ -446,8 +49,30 @@ export function setupOpenApi (fastify: FastifyInstance, options: ResolvedOptions
     // Swagger registered after these routes cannot see them (it collects routes
     // as they are declared): fail loudly rather than publish a partial document.
     const missed = undocumented.find(({ scope }) => swaggerOf(scope) !== undefined)
-    if (missed !== undefined) {
-      throw new OpenApiRegistrationOrderError(`${missed.method} ${missed.url} is guarded but was declared before @fastify/swagger was registered, so it cannot be documented. Register @fastify/swagger (before or after fastify-propelauth) before declaring routes: \`await app.register(swagger, …)\`, then the routes, or put the routes in a plugin registered after swagger`)
-    }
+    if (missed !== undefined) throw registrationOrderError(missed)
   })
+}
+
+/** Notes on `route`'s schema what its guards require, or lists it in `undocumented` when no swagger can see it. */
+function annotateRoute (route: RouteOptions, scope: FastifyInstance, options: OpenApiOptions, undocumented: UndocumentedRoute[]): void {
+  const schema = route.schema as Record<string, unknown> | undefined
+  // Hidden routes (swagger-ui's own among them) are never documented: leave them be.
+  if (schema?.hide === true) return
+  const guards = guardsOf(route, scope)
+  const isPublic = guards.length === 0 && isPublicRoute(route, scope)
+  if (guards.length === 0 && !isPublic) return
+  if (swaggerOf(scope) === undefined) {
+    if (!isPublic) undocumented.push({ scope, method: String(route.method), url: route.url })
+    return
+  }
+  ensureWrapped(scope)
+  // A new object: schemas are often shared between routes (and with the HEAD twin).
+  const annotation = isPublic
+    ? publicAnnotation(schema)
+    : annotationFor(guards, schema, options.securitySchemeName)
+  route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
+}
+
+function registrationOrderError ({ method, url }: UndocumentedRoute): Error {
+  return new OpenApiRegistrationOrderError(`${method} ${url} is guarded but was declared before @fastify/swagger was registered, so it cannot be documented. Register @fastify/swagger (before or after fastify-propelauth) before declaring routes: \`await app.register(swagger, …)\`, then the routes, or put the routes in a plugin registered after swagger`)
 }

@@ -1,0 +1,116 @@
+import { isPlainObject } from '../util/is-plain-object.js'
+import { ANNOTATION_KEY, isAnnotation, type Annotation, type SecurityRequirement } from './annotation.js'
+import type { DocumentWriter, Json } from './document-writer.js'
+import { guardResponse, type GuardHeader, type GuardResponse } from './guard-responses.js'
+import { openApi3Writer } from './openapi3-writer.js'
+import { swagger2Writer } from './swagger2-writer.js'
+
+/**
+ * Turns the annotations swagger copied onto operations into `security`, the
+ * guards' responses (401/403; 429/502/503 for the API-key guards) and descriptions,
+ * and makes sure every scheme they name exists.
+ * Mutates `doc` (swagger's cached document) and returns whether it changed.
+ */
+export function applyAnnotations (doc: unknown): boolean {
+  if (!isPlainObject(doc) || !isPlainObject(doc.paths)) return false
+  // Only OpenAPI 3 documents have an `openapi` version; Swagger 2 ones have `swagger`.
+  const writer = typeof doc.openapi === 'string' ? openApi3Writer : swagger2Writer
+  /** The schemes the operations name, to define where the document lacks them. */
+  const schemes = new Set<string>()
+  let changed = false
+  for (const item of Object.values(doc.paths)) {
+    if (isPlainObject(item) && annotatePathItem(item, writer, schemes)) changed = true
+  }
+  if (schemes.size > 0) writer.addSecuritySchemes(doc, schemes)
+  return changed
+}
+
+/** Annotates the operations of one path; true when any carried an annotation (now removed). */
+function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<string>): boolean {
+  const found = new Map<string, Annotation>()
+  let changed = false
+  for (const [method, operation] of Object.entries(item)) {
+    if (!isPlainObject(operation) || !(ANNOTATION_KEY in operation)) continue
+    const annotation = operation[ANNOTATION_KEY]
+    // Removed even when unreadable: no note of ours is published.
+    delete operation[ANNOTATION_KEY]
+    changed = true
+    if (!isAnnotation(annotation)) continue
+    found.set(method, annotation)
+    annotateOperation(operation, annotation, writer, schemes)
+  }
+  annotateHeadTwin(item, found, writer, schemes)
+  return changed
+}
+
+/**
+ * With `exposeHeadRoutes` and an operationId, swagger documents the HEAD
+ * twin from a copy of the route taken when the route was declared: if
+ * swagger's hook ran before ours, the copy lacks the annotation of its GET.
+ */
+function annotateHeadTwin (item: Json, found: Map<string, Annotation>, writer: DocumentWriter, schemes: Set<string>): void {
+  const getAnnotation = found.get('get')
+  const { get, head } = item
+  if (getAnnotation === undefined || found.has('head') || !isPlainObject(get) || !isPlainObject(head)) return
+  if (typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
+    annotateOperation(head, getAnnotation, writer, schemes)
+  }
+}
+
+function annotateOperation (operation: Json, annotation: Annotation, writer: DocumentWriter, schemes: Set<string>): void {
+  if (annotation.security !== null) setSecurity(operation, annotation.security, annotation.foreign, schemes)
+  addGuardResponses(operation, annotation, writer)
+  appendRequirement(operation, annotation.requirement)
+}
+
+/** Sets the operation's `security`, and notes the schemes of ours it names for the document to define. */
+function setSecurity (operation: Json, security: SecurityRequirement[], foreign: Annotation['foreign'], schemes: Set<string>): void {
+  operation.security = security.map((requirement) => ({ ...requirement }))
+  // Other strategies' schemes are the app's to define; ours is added when missing.
+  const theirs = new Set(Array.isArray(foreign?.schemes) ? foreign.schemes : [])
+  for (const requirement of security) {
+    for (const name of Object.keys(requirement)) if (!theirs.has(name)) schemes.add(name)
+  }
+}
+
+function addGuardResponses (operation: Json, annotation: Annotation, writer: DocumentWriter): void {
+  const responses: Json = isPlainObject(operation.responses) ? operation.responses : {}
+  for (const status of annotation.statuses) {
+    const response = guardResponse(status, annotation)
+    if (response === undefined) continue
+    const own = responses[status]
+    if (own === undefined) {
+      responses[status] = responseOf(response, writer)
+    } else if (isPlainObject(own) && response.header !== undefined) {
+      // The route's own response wins, but the guard does send its header (the challenge, Retry-After).
+      addHeader(own, response.header, writer)
+    }
+  }
+  operation.responses = responses
+}
+
+function responseOf ({ description, header, example }: GuardResponse, writer: DocumentWriter): Json {
+  // Another strategy's refusal: its body and headers are not ours to describe.
+  if (example === undefined) return { description }
+  return {
+    description,
+    ...(header === undefined ? {} : { headers: { [header.name]: writer.header(header) } }),
+    ...writer.errorBody(example)
+  }
+}
+
+/** Adds `header` to `response` unless the route documents it already, in any letter case. */
+function addHeader (response: Json, header: GuardHeader, writer: DocumentWriter): void {
+  const headers: Json = isPlainObject(response.headers) ? response.headers : {}
+  if (Object.keys(headers).some((name) => name.toLowerCase() === header.name.toLowerCase())) return
+  headers[header.name] = writer.header(header)
+  response.headers = headers
+}
+
+/** Appends the requirement sentence to the route's own description, or makes it the description when there is none. */
+function appendRequirement (operation: Json, requirement: string): void {
+  if (requirement === '') return
+  operation.description = typeof operation.description === 'string' && operation.description !== ''
+    ? `${operation.description}\n\n${requirement}`
+    : requirement
+}

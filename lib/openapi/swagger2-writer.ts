@@ -1,0 +1,23 @@
+import { withSchemes, type DocumentWriter } from './document-writer.js'
+import { errorBodySchema } from './guard-responses.js'
+
+/** Swagger 2.0 has no bearer scheme: the header itself is the key. */
+const swagger2SecurityDefinition = Object.freeze({
+  type: 'apiKey',
+  in: 'header',
+  name: 'Authorization',
+  description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
+})
+
+/**
+ * Writes into Swagger 2.0 documents: a header is typed inline, a body has one
+ * `schema` and its `examples` by media type, and the schemes are in
+ * `securityDefinitions`.
+ */
+export const swagger2Writer: DocumentWriter = {
+  header: (header) => ({ type: header.type, description: header.description }),
+  errorBody: (example) => ({ schema: errorBodySchema(), examples: { 'application/json': { ...example } } }),
+  addSecuritySchemes (doc, names) {
+    doc.securityDefinitions = withSchemes(doc.securityDefinitions, names, swagger2SecurityDefinition)
+  }
+}
