@@ -10,6 +10,7 @@ import { installCallLog, installGate, installParsers, type StandInCall } from '.
 import { sendOrgsSwitchedOff } from './lib/http.js'
 import { createIdSource } from './lib/ids.js'
 import { RateLimiter, type StandInRateLimit } from './lib/rate-limits.js'
+import { redactingLogger } from './lib/redact.js'
 import { accessTokenRoutes } from './lib/routes/access-token.js'
 import { apiKeyRoutes } from './lib/routes/api-keys.js'
 import { employeeRoutes } from './lib/routes/employees.js'
@@ -81,7 +82,7 @@ export interface StandInOptions {
   authUrl?: string
   /** Reuse a key pair; a new one is made by default. */
   keyPair?: TestKeyPair
-  /** Fastify logger option for the stand-in itself. Default off. */
+  /** Fastify logger option for the stand-in itself (its request log shows a magic link's secret as `[REDACTED]`). Default off. */
   logger?: FastifyServerOptions['logger']
   /** The stand-in's clock (epoch ms): created_at fields, expiries, token `iat`/`exp`, reports. Default `Date.now`. See `createManualClock`. */
   now?: Clock
@@ -125,7 +126,7 @@ export interface StandIn {
   faults: FaultController
   /** Change rate limits at any time: `standIn.rateLimits.set([{ max: 2 }])`. */
   rateLimits: RateLimiter
-  /** The calls answered so far (method, url, status), latest last; at most 1000 are kept. */
+  /** The calls answered so far (method, url with magic-link secrets redacted, status), latest last; at most 1000 are kept. */
   calls: StandInCall[]
   /** The code step-up MFA challenges and the login page's MFA step accept. */
   mfaCode: string
@@ -204,7 +205,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
 
   // close() ends every connection at once: a test double must not keep a test
   // waiting on clients' spare keep-alive sockets or on an injected delay.
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true })
+  const app = Fastify({ logger: redactingLogger(options.logger), forceCloseConnections: true })
   await app.register(fastifyCookie)
   installParsers(app)
   installGate(app, {

@@ -3,11 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { faultBody, type FaultController } from './faults.js'
 import type { RateLimiter } from './rate-limits.js'
 import { isAuthUrlPath } from './auth-url/paths.js'
+import { redactSecrets } from './redact.js'
 
 /** One call the stand-in answered, for logs and assertions. No header or body is kept. */
 export interface StandInCall {
   method: string
-  /** Path and query string. */
+  /** Path and query string, a magic link's secret replaced by `[REDACTED]` (`/magic_link?t=[REDACTED]`). */
   url: string
   status: number
   /** Milliseconds spent answering. */
@@ -139,12 +140,12 @@ export function installGate (app: FastifyInstance, options: GateOptions): void {
   })
 }
 
-/** Records each answered call (capped) and hands it to `onCall`. */
+/** Records each answered call (capped, secrets redacted) and hands it to `onCall`. */
 export function installCallLog (app: FastifyInstance, calls: StandInCall[], onCall?: (call: StandInCall) => void): void {
   app.addHook('onResponse', async (request, reply) => {
     const call: StandInCall = {
       method: request.method,
-      url: request.url,
+      url: redactSecrets(request.url),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
       at: Date.now()

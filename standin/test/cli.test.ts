@@ -35,7 +35,7 @@ function run (args: string[]): Run {
   return { child, output: () => output, waitFor }
 }
 
-test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call, and stops on SIGTERM', async (t) => {
+test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call (secrets redacted), and stops on SIGTERM', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'standin-cli-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const seed = join(dir, 'seed.json')
@@ -57,9 +57,18 @@ test('the CLI starts a seeded stand-in, prints its URLs and key, logs each call,
   t.equal(login.status, 200)
   const metadata = await fetch(`${apiBaseUrl}/api/v1/token_verification_metadata`, { headers: { authorization: 'Bearer cli-test-key' } })
   t.equal(metadata.status, 200)
-  const log = await cli.waitFor('GET /api/v1/token_verification_metadata 200')
+  const made = await fetch(`${apiBaseUrl}/api/backend/v1/magic_link`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer cli-test-key', 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'cli@example.test' })
+  })
+  const magicLink = new URL(((await made.json()) as { url: string }).url)
+  t.equal((await fetch(`${apiBaseUrl}/magic_link${magicLink.search}`)).status, 200)
+  const log = await cli.waitFor('GET /magic_link?t=[REDACTED] 200')
   t.match(log, /\d\d:\d\d:\d\d\.\d{3} POST \/login 200 [\d.]+ms/)
+  t.match(log, 'GET /api/v1/token_verification_metadata 200')
   t.notOk(log.includes('hunter22'), 'no password in the log')
+  t.notOk(log.includes(magicLink.searchParams.get('t')!), 'no magic-link secret in the log')
 
   cli.child.kill('SIGTERM')
   const [code] = await once(cli.child, 'exit')

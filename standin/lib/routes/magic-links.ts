@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields, sendFieldErrors, sendNotFound } from '../http.js'
+import { MAGIC_LINK_SECRET } from '../redact.js'
 
 /** PropelAuth's default lifetime of a magic link. */
 export const DEFAULT_MAGIC_LINK_HOURS = 24
@@ -36,7 +37,7 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
     }
     const now = state.nowSeconds()
     const token = state.ids.hex(24)
-    const url = `${context.authUrl}/magic_link?t=${token}`
+    const url = `${context.authUrl}/magic_link?${MAGIC_LINK_SECRET}=${token}`
     state.magicLinks.set(token, {
       token,
       url,
@@ -52,8 +53,9 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
     return { url }
   })
 
-  app.get<{ Querystring: { t?: string } }>('/magic_link', async (request, reply) => {
-    const link = state.magicLinks.get(request.query.t ?? '')
+  app.get<{ Querystring: Record<string, unknown> }>('/magic_link', async (request, reply) => {
+    const secret = request.query[MAGIC_LINK_SECRET]
+    const link = typeof secret === 'string' ? state.magicLinks.get(secret) : undefined
     const user = link === undefined ? undefined : state.users.get(link.userId)
     if (link === undefined || user === undefined || link.expiresAt <= state.nowSeconds() || !user.enabled) {
       return await sendNotFound(reply, 'Magic link')
