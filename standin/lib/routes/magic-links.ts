@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields, sendFieldErrors, sendNotFound } from '../http.js'
 import { MAGIC_LINK_SECRET } from '../redact.js'
+import { accountRefusal } from '../sign-in.js'
 
 /** PropelAuth's default lifetime of a magic link. */
 export const DEFAULT_MAGIC_LINK_HOURS = 24
@@ -10,7 +11,7 @@ export const DEFAULT_MAGIC_LINK_HOURS = 24
  * `POST /api/backend/v1/magic_link` makes a link that signs the user in; the
  * stand-in also serves the link itself (`GET /magic_link?t=…`, no API key),
  * answering with an access token where PropelAuth would set a session and
- * redirect.
+ * redirect. A disabled or locked user is refused, as on the hosted login.
  */
 export function magicLinkRoutes (app: FastifyInstance, context: StandInContext): void {
   const { state } = context
@@ -54,12 +55,17 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
   })
 
   app.get<{ Querystring: Record<string, unknown> }>('/magic_link', async (request, reply) => {
+    // Every answer may carry a token, or say which links are live: no cache may keep it.
+    reply.header('cache-control', 'no-store')
     const secret = request.query[MAGIC_LINK_SECRET]
     const link = typeof secret === 'string' ? state.magicLinks.get(secret) : undefined
     const user = link === undefined ? undefined : state.users.get(link.userId)
-    if (link === undefined || user === undefined || link.expiresAt <= state.nowSeconds() || !user.enabled) {
+    if (link === undefined || user === undefined || link.expiresAt <= state.nowSeconds()) {
       return await sendNotFound(reply, 'Magic link')
     }
+    // Refused before a single-use link is spent, so it works once the account is enabled or unlocked again.
+    const refusal = accountRefusal(user)
+    if (refusal !== undefined) return await reply.code(403).send({ user_facing_error: refusal })
     if (link.expireAfterFirstUse) state.magicLinks.delete(link.token)
     user.emailConfirmed = true
     user.lastActiveAt = state.nowSeconds()

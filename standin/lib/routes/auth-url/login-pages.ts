@@ -17,6 +17,7 @@ import { MFA_ATTEMPTS, MFA_WAIT_SECONDS } from '../../auth-url/sessions.js'
 import { Fields } from '../../http.js'
 import { sameSecret } from '../../passwords.js'
 import type { StoredUser } from '../../records.js'
+import { accountRefusal } from '../../sign-in.js'
 import { checkPassword, checkUnique, confirmationLink } from '../user-accounts.js'
 
 type PageQuery = { Querystring: Record<string, unknown> }
@@ -124,8 +125,8 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     const user = state.findUserByEmail(given.email!)
     // The same message whether the account exists or the password is wrong.
     if (user === undefined || !sameSecret(given.password!, user.password)) return await again('Incorrect email or password.', 403)
-    if (!user.enabled) return await again('This account is disabled.', 403)
-    if (user.locked) return await again('This account is locked.', 403)
+    const refusal = accountRefusal(user)
+    if (refusal !== undefined) return await again(`${refusal}.`, 403)
 
     if (user.mfa !== null) {
       const signIn = state.ids.hex(24)
@@ -141,7 +142,7 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     const signIn = formText(form, 'sign_in')
     const pending = signIn === '' ? undefined : state.sessions.pendingMfa(signIn, state.nowSeconds())
     const user = pending === undefined ? undefined : state.users.get(pending.userId)
-    if (pending === undefined || user === undefined || !user.enabled || user.locked) {
+    if (pending === undefined || user === undefined || accountRefusal(user) !== undefined) {
       return await sendPage(reply, 400, 'Sign in', START_OVER, 'This sign-in has expired or is not known: sign in again.')
     }
     const code = formText(form, 'code').trim()
