@@ -50,16 +50,47 @@ test('malformed logins are 400: missing fields, another grant type', async (t) =
   t.match(grant, { status: 400, body: { error: 'unsupported_grant_type' } })
 })
 
-test('Swagger UI on another origin can call /login: CORS preflight and headers', async (t) => {
+const LOOPBACK_APP = 'http://127.0.0.1:3000'
+
+test('CORS: Swagger UI on a loopback port or an allowed origin may read the answer, with its preflight', async (t) => {
+  const { standIn } = await harness(t, { allowedOrigins: ['https://app.example.test'] })
+  for (const origin of [LOOPBACK_APP, 'http://localhost:5173', 'https://app.example.test', standIn.authUrl]) {
+    const preflight = await fetch(`${standIn.apiBaseUrl}/login`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-requested-with' }
+    })
+    t.equal(preflight.status, 204, origin)
+    t.equal(preflight.headers.get('access-control-allow-origin'), origin, 'exactly that origin, never *')
+    t.equal(preflight.headers.get('access-control-allow-methods'), 'POST')
+    t.match(preflight.headers.get('access-control-allow-headers'), /Authorization.*X-Requested-With/, 'the headers Swagger UI sends')
+    t.equal(preflight.headers.get('vary'), 'Origin')
+    const login = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, { ...form({ username: 'member@acme.test', password: 'password' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin } }))
+    t.equal(login.status, 200)
+    t.equal(login.headers.get('access-control-allow-origin'), origin)
+    t.equal(login.headers.get('vary'), 'Origin')
+  }
+  t.equal((await fetch(`${standIn.apiBaseUrl}/api/backend/v1/user/${SEEDED.owner}`, { headers: { origin: LOOPBACK_APP } })).headers.get('access-control-allow-origin'), null, 'only /login is open to browsers')
+})
+
+test('CORS: any other origin gets no grant, and its login does nothing at all', async (t) => {
   const { standIn } = await harness(t)
-  const preflight = await fetch(`${standIn.apiBaseUrl}/login`, {
-    method: 'OPTIONS',
-    headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-requested-with' }
-  })
-  t.equal(preflight.status, 204)
-  t.equal(preflight.headers.get('access-control-allow-origin'), '*')
-  t.match(preflight.headers.get('access-control-allow-headers'), /x-requested-with/)
-  const login = await fetch(`${standIn.apiBaseUrl}/login`, { ...form({ username: 'owner@acme.test', password: 'password' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:3000' } })
-  t.equal(login.headers.get('access-control-allow-origin'), '*')
-  t.equal((await fetch(`${standIn.apiBaseUrl}/api/backend/v1/user/${SEEDED.owner}`, { headers: { origin: 'http://127.0.0.1:3000' } })).headers.get('access-control-allow-origin'), null, 'only /login is open to browsers')
+  const member = standIn.state.users.get(SEEDED.member)!
+  const lastActiveAt = member.lastActiveAt
+  for (const origin of ['https://evil.example', 'http://localhost.evil.example:3000', 'null']) {
+    const preflight = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }
+    }))
+    t.equal(preflight.status, 403, `preflight from ${origin}`)
+    t.equal(preflight.headers.get('access-control-allow-origin'), null)
+    t.match(preflight.body.user_facing_error, /may not use this auth URL; allowed: any http\(s\) origin on localhost/)
+
+    // A form post needs no preflight: the browser sends it and only hides the answer, so the stand-in refuses it itself.
+    const login = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, { ...form({ username: 'member@acme.test', password: 'password' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin } }))
+    t.equal(login.status, 403, `login from ${origin}`)
+    t.equal(login.headers.get('access-control-allow-origin'), null)
+    t.equal(login.headers.get('cache-control'), 'no-store')
+    t.notOk('access_token' in login.body, 'no token')
+  }
+  t.equal(member.lastActiveAt, lastActiveAt, 'the user was not signed in')
 })

@@ -24,13 +24,17 @@ export function credentialedCors (request: FastifyRequest, reply: FastifyReply, 
   return true
 }
 
-/** Answers a CORS preflight: 204 with the grant, or 403 for an origin that is not allowed. */
-export async function answerPreflight (request: FastifyRequest, reply: FastifyReply, policy: OriginPolicy, methods: string): Promise<FastifyReply> {
+/**
+ * Answers a CORS preflight: 204 with the grant, or 403 for an origin that is
+ * not allowed. `headers` are the request headers the route takes; by default
+ * `Content-Type`, the one PropelAuth's client sends (`application/json`, which
+ * is what makes it preflight).
+ */
+export async function answerPreflight (request: FastifyRequest, reply: FastifyReply, policy: OriginPolicy, methods: string, headers = 'Content-Type'): Promise<FastifyReply> {
   if (!credentialedCors(request, reply, policy)) return await refuseOrigin(reply, policy, request.headers.origin)
-  // PropelAuth's client sends Content-Type: application/json, which is what makes it preflight.
   return await reply
     .header('access-control-allow-methods', methods)
-    .header('access-control-allow-headers', 'Content-Type')
+    .header('access-control-allow-headers', headers)
     .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
     .code(204)
     .send()

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { StandInContext } from '../context.js'
+import { answerPreflight, credentialedCors, refuseOrigin } from '../auth-url/cors.js'
 import { sameSecret } from '../passwords.js'
 
 /** Lifetime of tokens from the development login. */
@@ -9,15 +10,9 @@ export const LOGIN_TOKEN_MINUTES = 60
 // or the password was wrong (or whether the account exists).
 const INVALID_CREDENTIALS = 'Incorrect email or password'
 
-function allowBrowsers (reply: FastifyReply): FastifyReply {
-  // Swagger UI posts the password form from the app's origin (another port):
-  // let any origin read the answer. No cookies are involved, so `*` is enough.
-  return reply
-    .header('access-control-allow-origin', '*')
-    .header('access-control-allow-methods', 'POST, OPTIONS')
-    .header('access-control-allow-headers', 'content-type, accept, authorization, x-requested-with')
-    .header('access-control-max-age', '600')
-}
+// Swagger UI's password flow sends these besides the form's Content-Type
+// (Authorization carries its client_id:client_secret, empty here).
+const REQUEST_HEADERS = 'Content-Type, Accept, Authorization, X-Requested-With'
 
 /**
  * `POST /login`: a development login in the style of an OAuth2 password flow
@@ -29,11 +24,17 @@ function allowBrowsers (reply: FastifyReply): FastifyReply {
  * hosted login page (`GET /login`) posts its form to `/hosted/login` instead.
  */
 export function loginRoutes (app: FastifyInstance, context: StandInContext): void {
-  app.options('/login', async (_request, reply) => await allowBrowsers(reply).code(204).send())
+  const { origins } = context
+
+  app.options('/login', async (request, reply) => await answerPreflight(request, reply.header('cache-control', 'no-store'), origins, 'POST', REQUEST_HEADERS))
 
   app.post('/login', async (request, reply) => {
     // The answer carries a token: no cache may keep it.
-    allowBrowsers(reply).header('cache-control', 'no-store')
+    reply.header('cache-control', 'no-store')
+    // Swagger UI posts from the app's origin (another port), so pages of the
+    // project's origins may read the answer; others get no grant. A form post
+    // needs no preflight, so theirs is refused here, before it can sign in.
+    if (!credentialedCors(request, reply, origins)) return await refuseOrigin(reply, origins, request.headers.origin)
     const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
     const grantType = form.grant_type
     if (grantType !== undefined && grantType !== 'password') {
