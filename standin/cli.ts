@@ -106,7 +106,7 @@ function banner (standIn: StandIn): string {
     `  createClient({ authUrl: '${standIn.authUrl}' })   // sign-in page: ${standIn.authUrl}/login`,
     '',
     `${plural(users.length, 'user')}, ${plural(standIn.state.orgs.size, 'org')}. Development login: POST ${standIn.apiBaseUrl}/login`,
-    '  (form fields username=<email>, password=<password>)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
+    '  (form fields username=<email>, password=<password>, and mfa_code=<code> for users with MFA)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
     `MFA code for users enrolled in MFA: ${standIn.mfaCode}`,
     '',
     'Press Ctrl+C to stop.',

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth from 'fastify-propelauth'
-import { claimsOf, harness, readResponse, SEEDED } from './helpers/harness.js'
+import { claimsOf, harness, readResponse, SEEDED, type ApiResponse } from './helpers/harness.js'
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -11,7 +11,7 @@ const form = (fields: Record<string, string>): RequestInit => ({
 
 test('POST /login with a seeded user\'s email and password: {access_token, token_type: "bearer"}, no API key needed', async (t) => {
   const { standIn } = await harness(t)
-  const response = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, form({ grant_type: 'password', username: 'admin@acme.test', password: 'password' })))
+  const response = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, form({ grant_type: 'password', username: 'admin@acme.test', password: 'password', mfa_code: standIn.mfaCode })))
   t.equal(response.status, 200)
   t.same(Object.keys(response.body).sort(), ['access_token', 'token_type'])
   t.equal(response.body.token_type, 'bearer')
@@ -93,4 +93,28 @@ test('CORS: any other origin gets no grant, and its login does nothing at all', 
     t.notOk('access_token' in login.body, 'no token')
   }
   t.equal(member.lastActiveAt, lastActiveAt, 'the user was not signed in')
+})
+
+test('MFA: a user enrolled in MFA gets a token only with mfa_code, checked as the hosted login checks it', async (t) => {
+  const { standIn } = await harness(t, { mfaCode: '424242' })
+  const login = async (fields: Record<string, string>): Promise<ApiResponse> => await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, form(fields)))
+  for (const username of ['owner@acme.test', 'admin@acme.test']) {
+    const without = await login({ username, password: 'password' })
+    t.equal(without.status, 403, `${username} without a code`)
+    t.same(without.body, { error: 'mfa_required', error_description: 'This user signs in with MFA: send the code from their authenticator app or phone as mfa_code' })
+    t.match(await login({ username, password: 'password', mfa_code: ' ' }), { status: 403, body: { error: 'mfa_required' } }, 'a blank code is no code')
+    const wrong = await login({ username, password: 'password', mfa_code: '123456' })
+    t.same(wrong, { status: 403, headers: wrong.headers, body: { error: 'invalid_grant', error_description: 'Incorrect MFA code' } })
+    const right = await login({ username, password: 'password', mfa_code: ' 424242 ' })
+    t.equal(right.status, 200, 'the right code, spaces around it ignored')
+    t.match(claimsOf(right.body.access_token), { email: username, login_method: { login_method: 'password' } })
+  }
+  t.match(await login({ username: 'owner@acme.test', password: 'wrong', mfa_code: '424242' }), { status: 403, body: { error: 'invalid_grant', error_description: 'Incorrect email or password' } }, 'the code does not stand in for the password')
+  t.equal((await login({ username: 'member@acme.test', password: 'password', mfa_code: '000000' })).status, 200, 'a user without MFA: the field is ignored')
+
+  const json = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@acme.test', password: 'password', mfa_code: '424242' }) }))
+  t.equal(json.status, 200, 'JSON works too')
+  const numeric = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@acme.test', password: 'password', mfa_code: 424242 }) }))
+  t.match(numeric, { status: 400, body: { error: 'invalid_request', error_description: /mfa_code/ } }, 'the code is text')
+  for (const answer of [json, numeric]) t.notMatch(JSON.stringify(answer.body), /424242/, 'the code is never echoed')
 })

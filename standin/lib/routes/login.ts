@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { answerPreflight, credentialedCors, refuseOrigin } from '../auth-url/cors.js'
 import { sameSecret } from '../passwords.js'
+import { isMfaCode } from '../sign-in.js'
 
 /** Lifetime of tokens from the development login. */
 export const LOGIN_TOKEN_MINUTES = 60
@@ -9,22 +10,31 @@ export const LOGIN_TOKEN_MINUTES = 60
 // One message for every failure, so the answer never tells which of the email
 // or the password was wrong (or whether the account exists).
 const INVALID_CREDENTIALS = 'Incorrect email or password'
+const MFA_REQUIRED = 'This user signs in with MFA: send the code from their authenticator app or phone as mfa_code'
 
 // Swagger UI's password flow sends these besides the form's Content-Type
 // (Authorization carries its client_id:client_secret, empty here).
 const REQUEST_HEADERS = 'Content-Type, Accept, Authorization, X-Requested-With'
 
+type LoginError = 'invalid_request' | 'unsupported_grant_type' | 'invalid_grant' | 'mfa_required'
+
+async function refuse (reply: FastifyReply, status: number, error: LoginError, description: string): Promise<FastifyReply> {
+  return await reply.code(status).send({ error, error_description: description })
+}
+
 /**
  * `POST /login`: a development login in the style of an OAuth2 password flow
  * (FastAPI's OAuth2PasswordBearer tutorial). It takes a form with `username`
- * (the email) and `password` of a seeded user and answers
- * `{ access_token, token_type: 'bearer' }`, a PropelAuth-shaped token for that
- * user. PropelAuth itself has no such endpoint: it exists so that Swagger UI's
- * Authorize dialog can sign in as a seeded user. It starts no session: the
- * hosted login page (`GET /login`) posts its form to `/hosted/login` instead.
+ * (the email) and `password` of a seeded user, and `mfa_code` for a user
+ * with MFA, and answers `{ access_token, token_type: 'bearer' }`, a
+ * PropelAuth-shaped token for that user. Its code check is the hosted
+ * login's. PropelAuth itself has no such endpoint: it exists so that
+ * Swagger UI's Authorize dialog can sign in as a seeded user. It starts no
+ * session: the hosted login page (`GET /login`) posts its form to
+ * `/hosted/login` instead.
  */
 export function loginRoutes (app: FastifyInstance, context: StandInContext): void {
-  const { origins } = context
+  const { state, origins } = context
 
   app.options('/login', async (request, reply) => await answerPreflight(request, reply.header('cache-control', 'no-store'), origins, 'POST', REQUEST_HEADERS))
 
@@ -38,19 +48,25 @@ export function loginRoutes (app: FastifyInstance, context: StandInContext): voi
     const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
     const grantType = form.grant_type
     if (grantType !== undefined && grantType !== 'password') {
-      return await reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'Only the password grant is supported' })
+      return await refuse(reply, 400, 'unsupported_grant_type', 'Only the password grant is supported')
     }
-    const { username, password } = form
-    if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
-      return await reply.code(400).send({ error: 'invalid_request', error_description: 'Send username (the email) and password as an application/x-www-form-urlencoded form' })
+    const { username, password, mfa_code: mfaCode } = form
+    if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '' || (mfaCode !== undefined && typeof mfaCode !== 'string')) {
+      return await refuse(reply, 400, 'invalid_request', 'Send username (the email), password and, for a user with MFA, mfa_code as an application/x-www-form-urlencoded form')
     }
-    const user = context.state.findUserByEmail(username)
+    const user = state.findUserByEmail(username)
+    // A disabled or locked user gets the same answer too: nothing else.
     if (user === undefined || !sameSecret(password, user.password) || !user.enabled || user.locked) {
-      return await reply.code(403).send({ error: 'invalid_grant', error_description: INVALID_CREDENTIALS })
+      return await refuse(reply, 403, 'invalid_grant', INVALID_CREDENTIALS)
     }
-    user.lastActiveAt = context.state.nowSeconds()
+    // The hosted login asks these users for their code; this door asks for it too.
+    if (user.mfa !== null) {
+      if (mfaCode === undefined || mfaCode.trim() === '') return await refuse(reply, 403, 'mfa_required', MFA_REQUIRED)
+      if (!isMfaCode(context.mfaCode, mfaCode)) return await refuse(reply, 403, 'invalid_grant', 'Incorrect MFA code')
+    }
+    user.lastActiveAt = state.nowSeconds()
     const accessToken = await context.mint({
-      ...context.state.tokenOptionsFor(user, undefined, context.features.orgs),
+      ...state.tokenOptionsFor(user, undefined, context.features.orgs),
       loginMethod: { login_method: 'password' },
       expiresIn: LOGIN_TOKEN_MINUTES * 60
     })

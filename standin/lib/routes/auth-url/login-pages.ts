@@ -17,7 +17,7 @@ import { MFA_ATTEMPTS, MFA_WAIT_SECONDS } from '../../auth-url/sessions.js'
 import { Fields } from '../../http.js'
 import { sameSecret } from '../../passwords.js'
 import type { StoredUser } from '../../records.js'
-import { accountRefusal } from '../../sign-in.js'
+import { accountRefusal, isMfaCode } from '../../sign-in.js'
 import { checkPassword, checkUnique, confirmationLink } from '../user-accounts.js'
 
 type PageQuery = { Querystring: Record<string, unknown> }
@@ -147,7 +147,7 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     }
     const code = formText(form, 'code').trim()
     if (code === '') return await sendPage(reply, 400, 'Verify it is you', mfaForm(user, signIn), 'Enter the verification code.')
-    if (!sameSecret(code, context.mfaCode)) {
+    if (!isMfaCode(context.mfaCode, code)) {
       pending.attemptsLeft--
       if (pending.attemptsLeft <= 0) {
         state.sessions.endMfa(signIn)
