@@ -44,6 +44,7 @@ export type { StandInState } from './lib/state.js'
 export { createManualClock, type ManualClock, type Clock } from './lib/clock.js'
 export { LOGIN_TOKEN_MINUTES } from './lib/routes/login.js'
 export { SESSION_LIFETIME_SECONDS } from './lib/auth-url/sessions.js'
+export { FAILED_SIGN_IN_LIMIT } from './lib/state.js'
 export type { StandInSession, StandInSessionCookie, CreateSessionOptions } from './lib/auth-url/test-sessions.js'
 export {
   DEFAULT_SEED,

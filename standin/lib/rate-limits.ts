@@ -13,11 +13,38 @@ export interface StandInRateLimit {
   method?: string
 }
 
+/** Clock readings of the events inside a sliding window, for a limit of `max` events per window. */
+class SlidingWindow {
+  #events: number[] = []
+  readonly #max: number
+  readonly #windowMs: number
+
+  constructor (max: number, windowMs: number) {
+    this.#max = max
+    this.#windowMs = windowMs
+  }
+
+  /** Forgets the events that left the window; returns the seconds until one more fits, or undefined when it fits now. */
+  wait (now: number): number | undefined {
+    this.#events = this.#events.filter((at) => at > now - this.#windowMs)
+    if (this.#events.length < this.#max) return undefined
+    const oldest = this.#events[0] ?? now
+    return Math.max(1, Math.ceil((oldest + this.#windowMs - now) / 1000))
+  }
+
+  record (now: number): void {
+    this.#events.push(now)
+  }
+
+  /** Whether no event is inside the window any more. */
+  isEmpty (now: number): boolean {
+    return this.#events.every((at) => at <= now - this.#windowMs)
+  }
+}
+
 interface Tracked {
   rule: StandInRateLimit
-  windowMs: number
-  /** Clock readings of the calls inside the window. */
-  calls: number[]
+  window: SlidingWindow
 }
 
 function checkRule (rule: StandInRateLimit): void {
@@ -40,7 +67,7 @@ export class RateLimiter {
   /** Replaces the limits (and forgets past calls). */
   set (rules: StandInRateLimit[]): void {
     rules.forEach(checkRule)
-    this.#tracked = rules.map((rule) => ({ rule: { ...rule }, windowMs: (rule.windowSeconds ?? 60) * 1000, calls: [] }))
+    this.#tracked = rules.map((rule) => ({ rule: { ...rule }, window: new SlidingWindow(rule.max, (rule.windowSeconds ?? 60) * 1000) }))
   }
 
   /** Removes every limit. */
@@ -54,16 +81,63 @@ export class RateLimiter {
     const matching = this.#tracked.filter(({ rule }) =>
       (rule.method === undefined || rule.method.toUpperCase() === method) && matchesPath(rule.path, path))
     let wait: number | undefined
-    for (const tracked of matching) {
-      tracked.calls = tracked.calls.filter((at) => at > now - tracked.windowMs)
-      if (tracked.calls.length >= tracked.rule.max) {
-        const oldest = tracked.calls[0] ?? now
-        const seconds = Math.max(1, Math.ceil((oldest + tracked.windowMs - now) / 1000))
-        wait = Math.max(wait ?? 0, seconds)
-      }
+    for (const { window } of matching) {
+      const seconds = window.wait(now)
+      if (seconds !== undefined) wait = Math.max(wait ?? 0, seconds)
     }
     if (wait !== undefined) return wait
-    for (const tracked of matching) tracked.calls.push(now)
+    for (const { window } of matching) window.record(now)
     return undefined
+  }
+}
+
+/** Keys followed at most by a `PerKeyLimiter`: past this, keys with nothing in their window are forgotten, then the oldest. */
+const MAX_KEYS = 10_000
+
+/**
+ * A limit per key (say, an email): past `max` events recorded for one key
+ * within the window, that key waits, and no other. Counted on the stand-in's clock.
+ */
+export class PerKeyLimiter {
+  readonly #windows = new Map<string, SlidingWindow>()
+  readonly #now: Clock
+  readonly #max: number
+  readonly #windowMs: number
+
+  constructor (now: Clock, limit: { max: number, windowSeconds: number }) {
+    this.#now = now
+    this.#max = limit.max
+    this.#windowMs = limit.windowSeconds * 1000
+  }
+
+  /** Seconds `key` must wait before its next attempt, or undefined when it may go on. */
+  wait (key: string): number | undefined {
+    return this.#windows.get(key)?.wait(this.#now())
+  }
+
+  record (key: string): void {
+    const now = this.#now()
+    let window = this.#windows.get(key)
+    if (window === undefined) {
+      this.#makeRoom(now)
+      window = new SlidingWindow(this.#max, this.#windowMs)
+      this.#windows.set(key, window)
+    }
+    window.record(now)
+  }
+
+  forget (key: string): void {
+    this.#windows.delete(key)
+  }
+
+  clear (): void {
+    this.#windows.clear()
+  }
+
+  // Any caller can make up keys (emails that are no one's): memory stays bounded.
+  #makeRoom (now: number): void {
+    if (this.#windows.size < MAX_KEYS) return
+    for (const [key, window] of this.#windows) if (window.isEmpty(now)) this.#windows.delete(key)
+    if (this.#windows.size >= MAX_KEYS) this.#windows.delete(this.#windows.keys().next().value!)
   }
 }

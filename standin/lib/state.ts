@@ -5,6 +5,7 @@ import { seconds, type Clock } from './clock.js'
 import { createIdSource, type IdSource } from './ids.js'
 import { seededApiKey, seededEmployeeId, seededMembership, seededOrgFields, seededScimGroup, seededUser } from './seeded-records.js'
 import { SESSION_LIFETIME_SECONDS, SessionStore, type Session } from './auth-url/sessions.js'
+import { PerKeyLimiter } from './rate-limits.js'
 import type {
   RoleMapping,
   RoleStructure,
@@ -28,6 +29,12 @@ type SeedScimGroup = NonNullable<SeedOrg['scimGroups']>[number]
 const DAY = 86_400
 /** How long an invitation stays valid. */
 export const INVITE_LIFETIME_SECONDS = 7 * DAY
+/**
+ * Failed sign-ins (a wrong password or MFA code) allowed per email within the
+ * window, on the hosted login and the development login together; past them
+ * that email alone waits (429) until its oldest failure leaves the window.
+ */
+export const FAILED_SIGN_IN_LIMIT = { max: 10, windowSeconds: 15 * 60 } as const
 
 /** The roles an org uses: the project's, or a custom role mapping's. */
 export interface OrgRoleModel extends RoleModel {
@@ -56,6 +63,8 @@ export class StandInState {
   readonly outbox: SentEmail[] = []
   /** Signed-in browsers (the auth URL's session cookies) and sign-ins waiting for an MFA code. */
   readonly sessions = new SessionStore()
+  /** Recent failed sign-ins, by lower-cased email (known or not, so a 429 tells nothing about who has an account). */
+  readonly failedSignIns: PerKeyLimiter
 
   readonly now: Clock
   /** Where new ids and secrets come from (seedable, see `idSeed`). */
@@ -64,6 +73,7 @@ export class StandInState {
   constructor (seed: Seed, now: Clock = Date.now, ids: IdSource = createIdSource()) {
     this.now = now
     this.ids = ids
+    this.failedSignIns = new PerKeyLimiter(now, FAILED_SIGN_IN_LIMIT)
     this.load(seed)
   }
 
@@ -97,6 +107,7 @@ export class StandInState {
     this.smsChallenges.clear()
     this.outbox.length = 0
     this.sessions.clear()
+    this.failedSignIns.clear()
     this.roleMappings.clear()
   }
 

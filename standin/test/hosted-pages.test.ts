@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { createManualClock } from '../index.js'
+import { createManualClock, FAILED_SIGN_IN_LIMIT } from '../index.js'
 import { harness, readResponse, SEEDED } from './helpers/harness.js'
 import { refresh, rt, sessionCookieSet, submit, visit } from './helpers/auth-url.js'
 
@@ -156,6 +156,47 @@ test('MFA: the code step after the password; wrong codes, expiry and attempts; t
   clock.advance(11 * 60_000)
   t.match(await submit(standIn, '/hosted/login/mfa', { sign_in: late, code: '424242' }), { status: 400, body: /expired/ })
   t.equal(standIn.state.sessions.of(SEEDED.admin, standIn.state.nowSeconds()).length, 0)
+})
+
+test('failed sign-ins: one limit per email for the login page, its MFA step and POST /login together', async (t) => {
+  const clock = createManualClock()
+  const { standIn } = await harness(t, { now: clock.now })
+  const { max, windowSeconds } = FAILED_SIGN_IN_LIMIT
+  const devLogin = async (username: string, password: string): Promise<number> =>
+    (await fetch(`${standIn.apiBaseUrl}/login`, { method: 'POST', body: new URLSearchParams({ username, password }) })).status
+  const signInId = (page: { body: string }): string => /name="sign_in" value="([0-9a-f]+)"/.exec(page.body)![1]
+
+  for (let attempt = 0; attempt < max / 2; attempt++) {
+    t.equal((await submit(standIn, '/hosted/login', { email: 'member@acme.test', password: 'wrong' })).status, 403)
+    t.equal(await devLogin('member@acme.test', 'wrong'), 403)
+  }
+  const limited = await submit(standIn, '/hosted/login', { email: 'member@acme.test', password: 'password', rt: rt(APP) })
+  t.equal(limited.status, 429, 'the right password waits once both doors together saw the limit')
+  t.equal(limited.headers.get('retry-after'), String(windowSeconds))
+  t.match(limited.body, `Too many failed sign-ins for this email: try again in ${windowSeconds} seconds.`)
+  t.match(limited.body, /role="alert"/)
+  t.match(limited.body, /<form method="post" action="\/hosted\/login">/, 'with the form, for later')
+  t.equal(sessionCookieSet(limited), undefined, 'and no session')
+  t.equal(await devLogin('member@acme.test', 'password'), 429)
+  t.equal((await submit(standIn, '/hosted/login', { email: 'outsider@example.test', password: 'password' })).status, 303, 'another user signs in')
+
+  // The MFA step: wrong codes count, and a sign-in already past its password waits too.
+  const first = signInId(await submit(standIn, '/hosted/login', { email: 'admin@acme.test', password: 'password' }))
+  for (let attempt = 0; attempt < 4; attempt++) t.equal((await submit(standIn, '/hosted/login/mfa', { sign_in: first, code: '000000' })).status, 403)
+  for (let attempt = 4; attempt < max; attempt++) t.equal((await submit(standIn, '/hosted/login', { email: 'admin@acme.test', password: 'wrong' })).status, 403)
+  const waiting = await submit(standIn, '/hosted/login/mfa', { sign_in: first, code: standIn.mfaCode })
+  t.equal(waiting.status, 429, 'the right code waits too')
+  t.ok(Number(waiting.headers.get('retry-after')) > 0)
+  t.match(waiting.body, /Too many failed sign-ins for this email/)
+  t.match(waiting.body, /<label for="code">Verification code<\/label>/, 'with the code form')
+  t.equal(sessionCookieSet(waiting), undefined)
+  t.equal((await submit(standIn, '/hosted/login', { email: 'admin@acme.test', password: 'password' })).status, 429)
+  t.equal(standIn.state.sessions.of(SEEDED.admin, standIn.state.nowSeconds()).length, 0)
+
+  clock.advance(windowSeconds * 1000)
+  const again = signInId(await submit(standIn, '/hosted/login', { email: 'admin@acme.test', password: 'password' }))
+  t.equal((await submit(standIn, '/hosted/login/mfa', { sign_in: again, code: standIn.mfaCode })).status, 303, 'after the window')
+  t.equal((await submit(standIn, '/hosted/login', { email: 'member@acme.test', password: 'password' })).status, 303)
 })
 
 test('sign-up creates a user in the state, signs them in and keeps the signup parameters', async (t) => {

@@ -1,6 +1,7 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth from 'fastify-propelauth'
+import { createManualClock, FAILED_SIGN_IN_LIMIT } from '../index.js'
 import { claimsOf, harness, readResponse, SEEDED, type ApiResponse } from './helpers/harness.js'
 
 const form = (fields: Record<string, string>): RequestInit => ({
@@ -93,6 +94,10 @@ test('CORS: any other origin gets no grant, and its login does nothing at all', 
     t.notOk('access_token' in login.body, 'no token')
   }
   t.equal(member.lastActiveAt, lastActiveAt, 'the user was not signed in')
+  for (let attempt = 0; attempt < FAILED_SIGN_IN_LIMIT.max + 1; attempt++) {
+    await fetch(`${standIn.apiBaseUrl}/login`, { ...form({ username: 'member@acme.test', password: 'wrong' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } })
+  }
+  t.equal((await fetch(`${standIn.apiBaseUrl}/login`, form({ username: 'member@acme.test', password: 'password' }))).status, 200, 'nor can another site use up the user\'s failed sign-ins')
 })
 
 test('MFA: a user enrolled in MFA gets a token only with mfa_code, checked as the hosted login checks it', async (t) => {
@@ -117,4 +122,39 @@ test('MFA: a user enrolled in MFA gets a token only with mfa_code, checked as th
   const numeric = await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@acme.test', password: 'password', mfa_code: 424242 }) }))
   t.match(numeric, { status: 400, body: { error: 'invalid_request', error_description: /mfa_code/ } }, 'the code is text')
   for (const answer of [json, numeric]) t.notMatch(JSON.stringify(answer.body), /424242/, 'the code is never echoed')
+})
+
+test('failed sign-ins are limited per email: 429 with Retry-After for that email alone, until the window passes', async (t) => {
+  const clock = createManualClock()
+  const { standIn } = await harness(t, { now: clock.now })
+  const login = async (username: string, password: string, mfaCode?: string): Promise<ApiResponse> =>
+    await readResponse(await fetch(`${standIn.apiBaseUrl}/login`, form({ username, password, ...(mfaCode === undefined ? {} : { mfa_code: mfaCode }) })))
+  const { max, windowSeconds } = FAILED_SIGN_IN_LIMIT
+  t.same({ max, windowSeconds }, { max: 10, windowSeconds: 900 })
+
+  for (let attempt = 1; attempt <= max; attempt++) {
+    t.equal((await login('member@acme.test', `wrong ${attempt}`)).status, 403)
+    clock.advance(1000)
+  }
+  // The oldest failure was `max` seconds ago.
+  const wait = windowSeconds - max
+  const limited = await login('MEMBER@acme.test', 'password')
+  t.equal(limited.status, 429, 'past the limit even the right password waits, whatever the case of the email')
+  t.equal(limited.headers.get('retry-after'), String(wait), 'until the oldest failure leaves the window')
+  t.same(limited.body, { error: 'rate_limited', error_description: `Too many failed sign-ins for this email: try again in ${wait} seconds` })
+  t.equal(limited.headers.get('cache-control'), 'no-store')
+  t.equal((await login('outsider@example.test', 'password')).status, 200, 'another user is not affected')
+
+  clock.advance(wait * 1000)
+  t.equal((await login('member@acme.test', 'password')).status, 200, 'once the oldest failure is out of the window')
+  t.equal((await login('member@acme.test', 'wrong')).status, 403, 'a sign-in forgets the failures before it')
+
+  for (let attempt = 0; attempt < max; attempt++) await login('nobody@acme.test', 'password')
+  t.equal((await login('nobody@acme.test', 'password')).status, 429, 'an email that is no one\'s is limited the same, so a 429 tells nothing')
+
+  for (let attempt = 0; attempt < max; attempt++) t.equal((await login('admin@acme.test', 'password', '000000')).status, 403)
+  t.equal((await login('admin@acme.test', 'password', standIn.mfaCode)).status, 429, 'wrong MFA codes count too')
+
+  standIn.reset()
+  t.equal((await login('member@acme.test', 'password')).status, 200, 'reset() forgets the failures')
 })

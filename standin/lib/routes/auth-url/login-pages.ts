@@ -15,9 +15,8 @@ import {
 import { AUTH_URL_PATHS, HOSTED_FORM_PATHS } from '../../auth-url/paths.js'
 import { MFA_ATTEMPTS, MFA_WAIT_SECONDS } from '../../auth-url/sessions.js'
 import { Fields } from '../../http.js'
-import { sameSecret } from '../../passwords.js'
 import type { StoredUser } from '../../records.js'
-import { accountRefusal, isMfaCode } from '../../sign-in.js'
+import { accountRefusal, tooManyFailedSignIns, verifyMfaCode, verifyPassword } from '../../sign-in.js'
 import { checkPassword, checkUnique, confirmationLink } from '../user-accounts.js'
 
 type PageQuery = { Querystring: Record<string, unknown> }
@@ -77,6 +76,11 @@ function mfaForm (user: StoredUser, signIn: string): SafeHtml {
 </form>`
 }
 
+/** Says when to come back, for an answer past the limit of failed sign-ins. */
+function withRetryAfter (reply: FastifyReply, seconds: number | undefined): FastifyReply {
+  return seconds === undefined ? reply : reply.header('retry-after', String(seconds))
+}
+
 /** A page link that keeps the raw `rt` and the signup parameters. */
 function withRtParam (path: string, rt: string, parameters: Record<string, string>): string {
   const query = new URLSearchParams(parameters)
@@ -89,7 +93,8 @@ function withRtParam (path: string, rt: string, parameters: Record<string, strin
  * The hosted login and sign-up pages PropelAuth's browser client sends users
  * to (`redirectToLoginPage`, `redirectToSignupPage`), with the return URL in
  * `rt`, and the MFA step of a sign-in. A wrong password, a disabled or locked
- * account or a wrong code gets the page again with a message, and no session.
+ * account or a wrong code gets the page again with a message, and no session;
+ * so does an email past the limit of failed sign-ins, with 429 and `Retry-After`.
  */
 export function loginPageRoutes (app: FastifyInstance, context: StandInContext): void {
   const { state } = context
@@ -115,19 +120,21 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     if (!fromOwnPage(request)) return await refuseForeignPost(reply, START_OVER)
     const form = formOf(request.body)
     const rt = formText(form, 'rt')
-    const again = async (message: string, status: number): Promise<FastifyReply> => await sendPage(reply, status, 'Sign in', loginForm(rt, formText(form, 'email'), {}), message)
+    const again = async (message: string, status: number, retryAfter?: number): Promise<FastifyReply> =>
+      await sendPage(withRetryAfter(reply, retryAfter), status, 'Sign in', loginForm(rt, formText(form, 'email'), {}), message)
     const returnUrl = await returnUrlOrRefuse(context, reply, form.rt, START_OVER)
     if (returnUrl === undefined) return reply
 
     const fields = Fields.body(request)
     const given = { email: fields.string('email', { required: true }), password: fields.string('password', { required: true }) }
     if (!fields.ok) return await again('Enter your email and your password.', 400)
-    const user = state.findUserByEmail(given.email!)
+    const check = verifyPassword(state, given.email!, given.password!)
+    if (check.outcome === 'wait') return await again(`${tooManyFailedSignIns(check.seconds)}.`, 429, check.seconds)
     // The same message whether the account exists or the password is wrong.
-    if (user === undefined || !sameSecret(given.password!, user.password)) return await again('Incorrect email or password.', 403)
-    const refusal = accountRefusal(user)
-    if (refusal !== undefined) return await again(`${refusal}.`, 403)
+    if (check.outcome === 'incorrect') return await again('Incorrect email or password.', 403)
+    if (check.outcome === 'refused') return await again(`${check.message}.`, 403)
 
+    const { user } = check
     if (user.mfa !== null) {
       const signIn = state.ids.hex(24)
       state.sessions.awaitMfa(signIn, { userId: user.userId, rt: returnUrl.url, expiresAt: state.nowSeconds() + MFA_WAIT_SECONDS, attemptsLeft: MFA_ATTEMPTS })
@@ -147,7 +154,11 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     }
     const code = formText(form, 'code').trim()
     if (code === '') return await sendPage(reply, 400, 'Verify it is you', mfaForm(user, signIn), 'Enter the verification code.')
-    if (!isMfaCode(context.mfaCode, code)) {
+    const check = verifyMfaCode(state, context.mfaCode, user, code)
+    if (check.outcome === 'wait') {
+      return await sendPage(withRetryAfter(reply, check.seconds), 429, 'Verify it is you', mfaForm(user, signIn), `${tooManyFailedSignIns(check.seconds)}.`)
+    }
+    if (check.outcome === 'incorrect') {
       pending.attemptsLeft--
       if (pending.attemptsLeft <= 0) {
         state.sessions.endMfa(signIn)
