@@ -21,7 +21,7 @@ export function withDevLogin (tokenUrl: string, bearerScheme = 'propelauth'): (s
     doc.components.securitySchemes ??= {}
     doc.components.securitySchemes[DEV_LOGIN_SCHEME] = {
       type: 'oauth2',
-      description: 'Development only: sign in as a user of the PropelAuth stand-in, e.g. `admin@acme.test` with the password `password` (leave client_id and client_secret empty).',
+      description: 'Development only: sign in as a user of the PropelAuth stand-in without MFA, e.g. `admin@acme.test` with the password `password` (leave client_id and client_secret empty).',
       flows: { password: { tokenUrl, scopes: {} } }
     }
     for (const item of Object.values(doc.paths ?? {}) as Json[]) {
@@ -34,7 +34,7 @@ export function withDevLogin (tokenUrl: string, bearerScheme = 'propelauth'): (s
     }
     doc.info = {
       ...doc.info,
-      description: `${String(doc.info?.description ?? '')}\n\n**Development:** click **Authorize** and sign in under **${DEV_LOGIN_SCHEME}** as a seeded user (\`owner@acme.test\`, \`admin@acme.test\`, \`member@acme.test\` or \`outsider@example.test\`, password \`password\`).`.trim()
+      description: `${String(doc.info?.description ?? '')}\n\n**Development:** click **Authorize** and sign in under **${DEV_LOGIN_SCHEME}** as a seeded user without MFA (\`admin@acme.test\`, \`member@acme.test\` or \`outsider@example.test\`, password \`password\`; this form cannot send the Owner's MFA code).`.trim()
     }
     return doc
   }

@@ -3,6 +3,7 @@
 // starts the PropelAuth stand-in with seeded users and prints curl lines with
 // fresh tokens, so you can see 200, 401 and 403 at once, with no account.
 import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
+import { EXAMPLE_SEED } from './seed.js'
 import { buildApp } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -15,7 +16,7 @@ let options
 if (authUrl !== undefined && apiKey !== undefined) {
   options = { authUrl, apiKey }
 } else {
-  standIn = await startStandIn({ port: Number(process.env.STANDIN_PORT ?? 0) })
+  standIn = await startStandIn({ port: Number(process.env.STANDIN_PORT ?? 0), seed: EXAMPLE_SEED })
   options = standIn.pluginOptions
 }
 
@@ -57,11 +58,11 @@ if (standIn === undefined) {
     'Set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY to use your real PropelAuth project instead.',
     '',
     `Frontend page: ${pageUrl} — click Sign in, sign in on the stand-in's login page as one of the users`,
-    `below (password: password; owner@ and admin@ are asked for an MFA code: ${standIn.mfaCode}), and come back`,
+    `below (password: password; owner@ is asked for an MFA code: ${standIn.mfaCode}), and come back`,
     'to see what /api/whoami and the org routes answer for that user.',
     '',
-    `API docs (Swagger UI): ${base}/docs — click Authorize and sign in under standInLogin as one of the users below`,
-    '(password: password), or paste one of the tokens below under propelauth.',
+    `API docs (Swagger UI): ${base}/docs — click Authorize and sign in under standInLogin as admin@, member@ or`,
+    'outsider@ (password: password; that form cannot send the Owner\'s MFA code), or paste a token below under propelauth.',
     '',
     `Org "${acme.name}" has id ${acme.orgId}. Tokens below are valid for 60 minutes:`,
     '',
