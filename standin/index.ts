@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { accessTokenClaims, createTestKeyPair, signClaims, type MintAccessTokenOptions, type TestKeyPair } from 'fastify-propelauth/testing'
+import { createTestAuth, createTestKeyPair, type MintAccessTokenOptions, type TestKeyPair } from 'fastify-propelauth/testing'
 import { DEFAULT_SEED, loadSeed, type Seed } from './lib/seed.js'
 import { seconds, type Clock } from './lib/clock.js'
 import type { StandInContext, StandInFeatures } from './lib/context.js'
@@ -190,8 +190,14 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   // The auth URL depends on the port, known only after listen: routes read it late.
   let authUrl = options.authUrl === undefined ? '' : new URL(options.authUrl).origin
   let apiBaseUrl = ''
-  const mint = async (mintOptions: MintAccessTokenOptions): Promise<string> =>
-    await signClaims(accessTokenClaims(mintOptions, authUrl, state.roles, seconds(now())), keyPair.privateKey)
+  // Tokens are the testing kit's, signed with the stand-in's key, issued by its auth URL
+  // (known once it listens), with the project's roles as they are now (a reset may change
+  // them), at the time of its clock.
+  const mint = async (mintOptions: MintAccessTokenOptions): Promise<string> => {
+    const { roleHierarchy, rolePermissions } = state.roles
+    const minter = await createTestAuth({ authUrl, issuer: authUrl, keyPair, roleHierarchy, rolePermissions })
+    return await minter.mintAccessToken({ ...mintOptions, issuedAt: mintOptions.issuedAt ?? seconds(now()) })
+  }
   const context: StandInContext = {
     state,
     publicKeyPem: keyPair.publicKeyPem,

@@ -1,6 +1,7 @@
 import type { LoginMethodClaims, OrgMemberInfoClaims } from 'fastify-propelauth'
-import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type MintAccessTokenOptions, type RoleModel, type TestOrgMembership } from 'fastify-propelauth/testing'
+import type { MintAccessTokenOptions, TestOrgMembership } from 'fastify-propelauth/testing'
 import type { Seed, SeedApiKey, SeedOrg, SeedOrgMember, SeedUser } from './seed-types.js'
+import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type RoleModel } from './org-claims.js'
 import { seconds, type Clock } from './clock.js'
 import { createIdSource, type IdSource } from './ids.js'
 import { seededApiKey, seededEmployeeId, seededMembership, seededOrgFields, seededScimGroup, seededUser } from './seeded-records.js'

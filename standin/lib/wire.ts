@@ -1,6 +1,6 @@
-import { urlSafeName } from 'fastify-propelauth/testing'
 import type { StoredApiKey, StoredInvite, StoredOrg, StoredUser } from './records.js'
 import type { StandInState } from './state.js'
+import { urlSafeName } from './org-claims.js'
 
 // The JSON shapes PropelAuth's backend answers with (docs/propelauth-compatibility.md,
 // "Objects in the answers"),
