@@ -4,7 +4,8 @@ import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth from '../index.js'
 import { DEFAULT_SEED, startStandIn, type StandIn } from 'fastify-propelauth-standin'
-import { createTestAuth, createTestKeyPair, signClaims } from '../lib/testing/index.js'
+import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
+import { signClaims } from '../lib/testing/mint.js'
 
 // fastify-propelauth/testing, as users of the package use it: minted tokens and
 // the stand-in are checked by the plugin's real verifier, never by themselves.

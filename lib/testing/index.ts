@@ -5,13 +5,7 @@
 export { createTestAuth, type TestAuth, type TestAuthOptions } from './test-auth.js'
 export {
   createTestKeyPair,
-  accessTokenClaims,
-  orgMemberInfoClaims,
-  signClaims,
-  urlSafeName,
-  DEFAULT_ROLE_HIERARCHY,
   type TestKeyPair,
   type MintAccessTokenOptions,
-  type TestOrgMembership,
-  type RoleModel
+  type TestOrgMembership
 } from './mint.js'

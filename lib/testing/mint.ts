@@ -73,12 +73,12 @@ export interface RoleModel {
 }
 
 /** The url-safe org name PropelAuth derives from an org name: lower-cased, spaces as dashes. */
-export function urlSafeName (name: string): string {
+function urlSafeName (name: string): string {
   return name.toLowerCase().replaceAll(' ', '-')
 }
 
 /** Builds the claims PropelAuth puts in a token for one org membership. */
-export function orgMemberInfoClaims (membership: TestOrgMembership, roles: RoleModel): OrgMemberInfoClaims {
+function orgMemberInfoClaims (membership: TestOrgMembership, roles: RoleModel): OrgMemberInfoClaims {
   const structure = membership.roleStructure ?? 'single_role_in_hierarchy'
   const additionalRoles = membership.additionalRoles ?? []
   let inherited = membership.inheritedRoles
