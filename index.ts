@@ -125,14 +125,7 @@ export { plugin as fastifyPropelAuth }
 
 export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options/plugin-options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
-export type {
-  PropelAuthTypes,
-  PropelAuthDecoratorName,
-  PropelAuthUserDecoratorName,
-  PropelAuthOrgDecoratorName,
-  DecoratorNameOptions,
-  RequestDecoratorsOption
-} from './lib/options/declared-names.js'
+export type { PropelAuthTypes } from './lib/options/declared-names.js'
 export type { PropelAuthAccessors } from './lib/guards/request-slots.js'
 export type { PropelAuthGuards, PropelAuthTokenGuards, UserAndOrgMemberInfo } from './lib/guards/token-guards.js'
 export type { PropelAuthHook } from './lib/guards/guard-tag.js'
@@ -156,7 +149,7 @@ export type { PropelAuthComposition, Composition, Alternative } from './lib/rout
 export type { DenyByDefaultOption } from './lib/options/deny-by-default-option.js'
 export type { PropelAuthRouteAudit, UnprotectedRoute } from './lib/route-policy/route-audit.js'
 export type { PropelAuthRouteConfig } from './lib/route-policy/guards-of-route.js'
-export type { LogLevel, RefusalRecord } from './lib/guards/refusal-log.js'
+export type { RefusalRecord } from './lib/guards/refusal-log.js'
 export { propelAuthSecurityScheme } from './lib/openapi/security-scheme.js'
 // Plain JSON Schema, typed for TypeBox 1 as they are; `fastify-propelauth/sinclair-typebox`
 // types the same objects for TypeBox 0.34 (lib/openapi/schemas.ts says why).

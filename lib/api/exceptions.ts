@@ -111,7 +111,7 @@ export class FeatureGatedException extends Error {
 }
 
 /** Details PropelAuth gives with a 429, when it gives them. */
-export interface RateLimitDetails {
+interface RateLimitDetails {
   /** Seconds to wait, from the body's `wait_seconds` or the `Retry-After` header. */
   waitSeconds?: number
   userFacingError?: string
