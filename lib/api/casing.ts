@@ -26,7 +26,7 @@ const ORG_MEMBER_INFO_FIELDS = [
   'orgId', 'orgName', 'urlSafeOrgName', 'orgMetadata', 'userAssignedRole', 'userInheritedRolesPlusCurrentRole', 'userPermissions'
 ]
 
-export function camelCaseKey (key: string): string {
+function camelCaseKey (key: string): string {
   return key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase())
 }
 

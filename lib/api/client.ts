@@ -28,7 +28,7 @@ export interface PropelAuthApi extends
   ScimApi,
   ReportsApi {}
 
-export interface ApiClientHooks {
+interface ApiClientHooks {
   /**
    * Called when `updateApiKey` or `deleteApiKey` settles, whatever the outcome: a
    * call that failed on the way back may still have changed the key.

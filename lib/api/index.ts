@@ -8,7 +8,7 @@ import type { Transport } from './transport.js'
 /** The part of `app.auth` that talks to PropelAuth's backend: the API functions and the API key guards. */
 export interface PropelAuthBackendApi extends PropelAuthApi, PropelAuthApiKeyGuards {}
 
-export interface BackendApiOptions {
+interface BackendApiOptions {
   /** The access-token guard, for `requireUserOrApiKey`. */
   requireUser: PropelAuthHook
   apiKeyCache: { max: number, ttl: number, invalidTtl: number }

@@ -67,7 +67,7 @@ export function exceptionOf<E extends Error> (Exception: new (body: string) => E
   return new Exception(answer.redact.json(answer.text))
 }
 
-export function backendError (answer: Answer, message: string): BackendError {
+function backendError (answer: Answer, message: string): BackendError {
   const error: BackendError = new BackendResponseError(`${answer.operation}: ${message}`)
   error.backendStatus = answer.status
   return error

@@ -7,7 +7,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export type QueryValue = string | number | boolean | undefined | null
 
-export interface BackendRequest {
+interface BackendRequest {
   method: HttpMethod
   /** Path below the API base URL; callers encode every dynamic segment. */
   path: string
@@ -42,7 +42,7 @@ export interface BackendResponse {
   redact: SecretRedactor
 }
 
-export interface TransportOptions {
+interface TransportOptions {
   apiBaseUrl: string
   apiKey: string | undefined
   /** Value of `X-Propelauth-url`. */
@@ -59,7 +59,7 @@ const RETRY_MAX_DELAY_MS = 2_000
 const MAX_HONOURED_WAIT_MS = 10_000
 
 /** Builds `?a=1&b=true` like the Node library: undefined dropped, booleans as `true`/`false`. */
-export function formatQuery (query: Record<string, QueryValue> | undefined, emptyQueryMark = false): string {
+function formatQuery (query: Record<string, QueryValue> | undefined, emptyQueryMark = false): string {
   const params = new URLSearchParams()
   if (query !== undefined) {
     for (const [key, value] of Object.entries(query)) {

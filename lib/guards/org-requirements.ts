@@ -34,10 +34,10 @@ export interface RequestedOrg {
 }
 
 /** The requirement past membership: undefined when the member meets it, else the 403 to answer. */
-export type OrgCheck = (org: OrgMemberInfo) => AuthorizationError | undefined
+type OrgCheck = (org: OrgMemberInfo) => AuthorizationError | undefined
 
 /** The org a route's guard looks for: `request.params.orgId`, or what the options' functions return. */
-export interface OrgLocator {
+interface OrgLocator {
   read: (request: FastifyRequest) => RequestedOrg
   /** The requirement's words for the route's description. */
   description: string

@@ -12,7 +12,7 @@ import type { RejectionFacts } from '../token/rejection.js'
 /** pino's levels, as Fastify's logger has them; `silent` logs nothing. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
-export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 export const DEFAULT_REFUSAL_LOG_LEVEL: LogLevel = 'debug'
 

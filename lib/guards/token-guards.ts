@@ -82,7 +82,7 @@ export interface PropelAuthGuards extends PropelAuthTokenGuards {
   validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permissions: readonly string[]) => Promise<UserAndOrgMemberInfo>
 }
 
-export interface GuardsOptions {
+interface GuardsOptions {
   /** Where the default guards take the token from (option `tokenFrom`). */
   tokenFrom: ResolvedTokenFrom
   /** Logs each refusal; outside a request (`validateAccessTokenAndGetUser…`) on the instance's logger. */

@@ -4,7 +4,7 @@ import type { Transport } from '../api/transport.js'
 // The key is loaded once, at registration, through the one transport every call
 // to PropelAuth takes: fail at boot with what to fix, never per request.
 
-export const METADATA_PATH = '/api/v1/token_verification_metadata'
+const METADATA_PATH = '/api/v1/token_verification_metadata'
 
 /** The reason of a transport error, without the "fastify-propelauth:" prefix its message already carries. */
 function reasonOf (error: unknown): string {

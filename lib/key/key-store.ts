@@ -4,7 +4,7 @@ import type { Transport } from '../api/transport.js'
 import { fetchVerifierKeyPem } from './fetch-verifier-key.js'
 import { importVerifierKey } from './read-verifier-key.js'
 
-export interface KeyStoreOptions {
+interface KeyStoreOptions {
   transport: Transport | undefined
   authHostname: string
   /** Seconds between two background refetches. */

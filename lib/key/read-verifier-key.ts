@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto'
 import { InvalidVerifierKeyError } from '../errors.js'
 
 /** RS256 keys shorter than this are refused, as jose (and so PropelAuth's Node library) does. */
-export const MIN_MODULUS_BITS = 2048
+const MIN_MODULUS_BITS = 2048
 
 /**
  * Reads PropelAuth's verifier key: an RSA public key of at least 2048 bits in

@@ -24,7 +24,7 @@ import type { LoginMethod, OrgRoleStructure, UserFields } from '../token/user.js
 // say is also what either library's guards see.
 
 /** Any JSON Schema, as nested in the exported ones. */
-export type JsonSchema = Readonly<Record<string, unknown>>
+type JsonSchema = Readonly<Record<string, unknown>>
 
 /** A JSON Schema for objects of type `T` (a type alias, not an interface, so that it nests in `JsonSchema`). */
 export type ObjectJsonSchema<T> = {

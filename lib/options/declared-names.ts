@@ -47,7 +47,7 @@ type RequestDecoratorName<Key extends 'user' | 'org', Name extends string> = IsD
   : { [K in Key]?: string }
 
 /** `requestDecorators`: the names `request.user` and `request.org` take instead. */
-export type RequestDecoratorsOption =
+type RequestDecoratorsOption =
   RequestDecoratorName<'user', PropelAuthUserDecoratorName> & RequestDecoratorName<'org', PropelAuthOrgDecoratorName>
 
 /**

@@ -46,7 +46,7 @@ function resolveCache (value: unknown): number {
   return max
 }
 
-export const DEFAULT_API_KEY_CACHE = Object.freeze({ max: 1000, ttl: 30, invalidTtl: 5 })
+const DEFAULT_API_KEY_CACHE = Object.freeze({ max: 1000, ttl: 30, invalidTtl: 5 })
 /** Longest an API key validation is reused: a revoked key must stop working soon. */
 const MAX_API_KEY_CACHE_TTL_S = 600
 /** Longest a refused key is refused without asking: a key created meanwhile elsewhere must work soon. */
@@ -67,7 +67,7 @@ function resolveApiKeyCache (value: unknown): ResolvedOptions['apiKeyCache'] {
   }
 }
 
-export const DEFAULT_API_KEY_VALIDATION = Object.freeze({ concurrency: 10, maxQueued: 1000 })
+const DEFAULT_API_KEY_VALIDATION = Object.freeze({ concurrency: 10, maxQueued: 1000 })
 const MAX_API_KEY_VALIDATION_CONCURRENCY = 1000
 const MAX_API_KEY_VALIDATION_QUEUE = 100_000
 

@@ -19,7 +19,7 @@ export function isLoopbackHostname (hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }
 
-export type PlainHttpVerdict =
+type PlainHttpVerdict =
   /** https, or http on loopback. */
   | { allowed: true, warning?: undefined }
   /** http elsewhere, allowed by `allowInsecureHttp: true`: say so once, at registration. */

@@ -35,7 +35,7 @@ export interface DefaultGuard {
   publicPaths: readonly string[]
 }
 
-export const kScopeGuards = Symbol.for('fastify-propelauth.scope-guards')
+const kScopeGuards = Symbol.for('fastify-propelauth.scope-guards')
 const kDefaultGuard = Symbol.for('fastify-propelauth.default-guard')
 
 /** Instances that declared a route, seen by the `onRoute` hook of the OpenAPI annotation. */

@@ -10,7 +10,7 @@ import type { CrossSiteRule, ResolvedSource, ResolvedTokenFrom } from './token-f
 // Bearer header, a value sent twice, a cookie token on a cross-site request.
 
 /** What reading a request gives: the raw token, or why there is none to verify. */
-export type ReadResult = string | Rejection | CrossSiteRefusal
+type ReadResult = string | Rejection | CrossSiteRefusal
 
 /** Reads the token of a request from resolved sources. */
 export interface TokenReader {

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify'
 // plugin code runs, so no guard can take it out. The request serializer has to:
 // this one is Fastify's default, with the named parameters' values replaced.
 
-export const REDACTED = '[REDACTED]'
+const REDACTED = '[REDACTED]'
 
 const kRedacting = Symbol.for('fastify-propelauth.redacting-serializer')
 
@@ -21,7 +21,7 @@ interface LoggedRequest {
   socket?: { remotePort?: number } | null
 }
 
-export interface SerializedRequest {
+interface SerializedRequest {
   method?: string
   url?: string
   version?: string

@@ -71,7 +71,7 @@ export interface CrossSiteRule {
 }
 
 /** A checked cookie source. */
-export interface ResolvedCookie extends CrossSiteRule { name: string }
+interface ResolvedCookie extends CrossSiteRule { name: string }
 
 export type ResolvedSource =
   | { kind: 'authorization' }

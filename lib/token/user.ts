@@ -254,7 +254,7 @@ function frozenJsonObject (value: Record<string, unknown>): Record<string, unkno
   return EMPTY_OBJECT
 }
 
-export function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {
+function orgMemberInfoFromClaims (claims: unknown): OrgMemberInfo {
   if (!isPlainObject(claims)) fail('org member info must be an object')
   const structure = claims.org_role_structure
   if (structure !== undefined && structure !== null && typeof structure !== 'string') {

@@ -70,12 +70,12 @@ export interface PropelAuthApiKeyGuards {
 }
 
 /** What the API client tells the guards; not part of `app.auth`. */
-export interface ApiKeyGuardsInternals {
+interface ApiKeyGuardsInternals {
   /** A key was created or imported through the plugin: its expiry bounds its cached validation. */
   noteApiKeyCreated: (apiKeyToken: string, expiresAtSeconds: number | undefined) => void
 }
 
-export interface ApiKeyGuardsOptions {
+interface ApiKeyGuardsOptions {
   validateApiKey: (apiKeyToken: string) => Promise<ApiKeyValidation>
   /** The access-token guard `requireUserOrApiKey` hands JWTs to. */
   requireUser: PropelAuthHook

@@ -3,7 +3,7 @@ interface Waiter {
   timer: NodeJS.Timeout
 }
 
-export interface ConcurrencyLimitOptions {
+interface ConcurrencyLimitOptions {
   /** Tasks running at once. */
   concurrency: number
   /** Tasks waiting for a free slot; one more is refused at once. */

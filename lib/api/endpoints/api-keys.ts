@@ -53,7 +53,7 @@ export interface ApiKeysApi {
 }
 
 /** Strips a leading `Bearer ` (any case), as the Node library does before validating. */
-export function removeBearerIfExists (token: string): string {
+function removeBearerIfExists (token: string): string {
   if (!token) return token
   return token.toLowerCase().startsWith('bearer ') ? token.substring(7) : token
 }
