@@ -1,7 +1,8 @@
 import { test } from 'tap'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
 
 // The package as npm publishes it and as an app imports it: built (dist/, which
 // `npm test` builds first), by its name, resolved through package.json `exports`.
@@ -55,5 +56,37 @@ test('every source map in the package names sources that ship with it', async (t
     for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
       t.ok(files.has(file.replace(/^\.\//, '')), `${subpath}: ${file} is shipped`)
     }
+  }
+})
+
+/** The code of a page: its code blocks and its `code spans`, where the docs name what the package exports. */
+function codeOf (page: string): string {
+  const code: string[] = []
+  let inBlock = false
+  for (const line of readFileSync(new URL(`../${page}`, import.meta.url), 'utf8').split('\n')) {
+    if (line.startsWith('```')) inBlock = !inBlock
+    else if (inBlock) code.push(line)
+    else code.push(...[...line.matchAll(/`([^`]+)`/g)].map((match) => match[1]))
+  }
+  return code.join('\n')
+}
+
+test('every name an entry exports is named in README.md or a page of docs/', async (t) => {
+  const pages = ['README.md', ...readdirSync(new URL('../docs', import.meta.url)).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)]
+  const docs = pages.map(codeOf).join('\n')
+  const named = (name: string): boolean => new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`).test(docs)
+  const entries = Object.entries(manifest.exports as Record<string, string | Record<string, string>>)
+    .flatMap(([subpath, target]) => typeof target === 'string' ? [] : [[subpath, fileURLToPath(new URL(`../${target.types}`, import.meta.url))] as const])
+  const program = ts.createProgram(entries.map(([, file]) => file), { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true })
+  const checker = program.getTypeChecker()
+  for (const [subpath, file] of entries) {
+    const source = program.getSourceFile(file)
+    const module = source === undefined ? undefined : checker.getSymbolAtLocation(source)
+    if (module === undefined) {
+      t.fail(`${subpath}: ${file} was not found (was the package built? npm run build)`)
+      continue
+    }
+    const undocumented = checker.getExportsOfModule(module).map((symbol) => symbol.name).filter((name) => name !== 'default' && !named(name))
+    t.same(undocumented, [], `${subpath}: every export is documented (or not exported)`)
   }
 })
