@@ -86,12 +86,10 @@ test('optionalUser on an upgrade request without @fastify/websocket, and sources
   t.teardown(() => app.close())
   const token = await testAuth.mintAccessToken({ userId: 'u-up' })
   const upgrade = { upgrade: 'websocket', connection: 'upgrade' }
-  t.same((await app.inject({ url: `/maybe?access_token=${token}`, headers: upgrade })).json(), { user: 'u-up' }, 'a query token on an upgrade')
+  t.same((await app.inject({ url: `/maybe?access_token=${token}`, headers: upgrade })).json(), { user: null }, 'without @fastify/websocket nothing is upgraded: a query token is not read')
   t.same((await app.inject({ url: '/header-upgrade', headers: { ...upgrade, authorization: `Bearer ${token}` } })).json(), { user: 'u-up' }, 'no WebSocket server to watch: nothing else happens')
   const protocolWithoutUpgrade = await app.inject({ url: '/me', headers: { 'sec-websocket-protocol': `access_token, ${token}` } })
   t.equal(protocolWithoutUpgrade.statusCode, 401, 'Sec-WebSocket-Protocol is read on upgrades only')
-  const twice = await app.inject({ url: '/me?access_token=a&access_token=b', headers: upgrade })
-  t.equal(twice.json().code, 'FST_PROPELAUTH_INVALID_TOKEN', 'a query parameter sent twice')
   const otherProtocol = await app.inject({ url: '/me', headers: { ...upgrade, 'sec-websocket-protocol': 'graphql-ws' } })
   t.equal(otherProtocol.json().code, 'FST_PROPELAUTH_MISSING_TOKEN', 'protocols without the marker')
   const empty = await app.inject({ url: '/me', headers: { 'x-token': 'empty' } })

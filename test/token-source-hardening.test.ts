@@ -133,6 +133,9 @@ test('query and subprotocol tokens are read on real WebSocket upgrades only', as
   const real = await open(`${ws}/ws?access_token=${token}`)
   t.same(real.body, { user: 'u-q' }, 'a real upgrade reads the query token')
   real.socket?.terminate()
+  const twice = await open(`${ws}/ws?access_token=a&access_token=b`)
+  t.equal(twice.status, 401, 'a query parameter sent twice on a real upgrade is refused')
+  t.match(twice.body, { code: 'FST_PROPELAUTH_INVALID_TOKEN' })
 
   const plain = Fastify()
   await plain.register(propelAuth, testAuth.pluginOptions)
