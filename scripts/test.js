@@ -1,0 +1,102 @@
+// `npm test`: builds both packages, then runs every check at once rather than
+// one after another: tap (the longest) starts as soon as the build is done,
+// and the static checks (the type checks, the import cycles, publint) share
+// the machine with it, at most TEST_STATIC_JOBS at a time (default: the cores
+// less one). Lint needs no build and starts with it.
+//
+// The output of each static check is printed whole when it ends, headed by its
+// name, its result, its time and its command; tap's, one line per test file, as
+// it comes. Arguments go to tap (`npm test -- --reporter=tap`). Every check
+// runs to its end even if another fails; the run fails if any failed. If the
+// build fails, nothing else runs: the checks need it.
+//
+// Why: in sequence, one step at a time, a 2-core machine had a core idle for
+// most of the run; the commit that added this file has the figures.
+import { spawn } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const bin = (name) => `node_modules/.bin/${name}`
+
+/** Run in order before anything else. */
+const BUILD = { name: 'build:all', command: 'npm', args: ['run', 'build:all'] }
+/** Needs no build: runs beside it. */
+const LINT = { name: 'lint', command: bin('eslint'), args: [] }
+/**
+ * After the build, at most STATIC_JOBS at a time beside tap, longest first.
+ * `npm run typecheck`, `npm run test:types` and `npm run test:package` run the
+ * same commands, in sequence; `npm run check:cycles` is run as it is.
+ */
+const STATIC = [
+  { name: 'test:mixes', command: bin('tsx'), args: ['types/mixes/check.ts'] },
+  { name: 'typecheck (plugin)', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'check:cycles', command: 'npm', args: ['run', '--silent', 'check:cycles'] },
+  { name: 'tstyche', command: bin('tstyche'), args: [] },
+  { name: 'typecheck (stand-in)', command: bin('tsc'), args: ['-p', 'standin/tsconfig.json', '--noEmit'] },
+  { name: 'test:package', command: bin('publint'), args: ['--strict'] },
+  { name: 'test:package (stand-in)', command: bin('publint'), args: ['--strict', 'standin'] }
+]
+// tap runs each test file in a process of its own, by default one at a time on
+// 2 cores (it leaves a core free up to 4); here, one per core.
+const TAP = { name: 'tap', command: bin('tap'), args: [`--jobs=${availableParallelism()}`, '--no-allow-incomplete-coverage', ...process.argv.slice(2)], stream: true }
+const STATIC_JOBS = Math.max(1, Number(process.env.TEST_STATIC_JOBS) || availableParallelism() - 1)
+
+const children = new Set()
+const results = []
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
+const shown = ({ command, args }) => [command.replace('node_modules/.bin/', ''), ...args].join(' ')
+
+/** Runs one step; its output is printed whole at its end, or as it comes if `stream`. */
+function run (step) {
+  const started = Date.now()
+  const child = spawn(step.command, step.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' })
+  children.add(child)
+  const chunks = []
+  const take = (stream, out) => stream.on('data', (chunk) => step.stream ? out.write(chunk) : chunks.push(chunk))
+  take(child.stdout, process.stdout)
+  take(child.stderr, process.stderr)
+  return new Promise((resolve) => {
+    child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)))
+    child.on('close', (code, signal) => {
+      children.delete(child)
+      const ok = code === 0
+      const time = Date.now() - started
+      const status = ok ? 'passed' : `FAILED (${signal ?? `exit code ${code}`})`
+      const output = Buffer.concat(chunks).toString().replace(/\s+$/, '')
+      process.stdout.write(`\n── ${step.name}: ${status} in ${seconds(time)} · ${shown(step)}\n${output === '' ? '' : `${output}\n`}`)
+      results.push({ name: step.name, ok, time })
+      resolve(ok)
+    })
+  })
+}
+
+/** Runs `steps` at most `jobs` at a time. */
+async function pool (steps, jobs) {
+  const queue = [...steps]
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    while (queue.length > 0) await run(queue.shift())
+  }))
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal)
+    process.exit(code)
+  })
+}
+
+const started = Date.now()
+const lint = run(LINT)
+if (await run(BUILD)) {
+  await Promise.all([run(TAP), pool(STATIC, STATIC_JOBS), lint])
+} else {
+  await lint
+  process.stdout.write('\nThe build failed: nothing else was run.\n')
+}
+
+const failed = results.filter((result) => !result.ok)
+process.stdout.write(`\n${results.map(({ name, ok, time }) => `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(24)} ${seconds(time).padStart(8)}`).join('\n')}\n`)
+process.stdout.write(`npm test: ${failed.length === 0 ? 'every step passed' : `${failed.length} of ${results.length} steps failed`} in ${seconds(Date.now() - started)}\n`)
+process.exitCode = failed.length === 0 ? 0 : 1
