@@ -5,6 +5,9 @@
 // wording in detail; here each is also checked to leave nothing running behind.
 import { test, type Test } from 'tap'
 import { generateKeyPairSync } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { Transport, type HttpMethod } from '../lib/api/transport.js'
@@ -222,6 +225,23 @@ test('transport: GETs are retried a bounded number of times on timeouts, resets,
       client.close()
     })
   }
+})
+
+test('transport: the timeout fires even when garbage collections run while the request waits', async (t) => {
+  // A timeout signal that only a combined signal refers to can be collected
+  // before it fires, and the request would then wait forever: collect often.
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const server = await faultServer(t, hang)
+  const client = transport(server, { timeout: 300, retries: 0 })
+  t.teardown(() => client.close())
+  const collecting = setInterval(gc, 20)
+  t.teardown(() => clearInterval(collecting))
+  const outcome = await Promise.race([
+    client.request({ method: 'GET', path: '/api/backend/v1/user/u1' }).then(() => 'answered', (error: Error) => error.message),
+    sleep(10_000).then(() => 'still waiting after 10 s')
+  ])
+  t.match(outcome, /timed out \(1 attempt\)/)
 })
 
 test('transport: retries 0 means one attempt', async (t) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BackendRedirectError, BackendUnreachableError, InvalidIdError, MissingApiKeyError } from '../errors.js'
 import { SecretRedactor } from '../util/redact-secrets.js'
+import { deadline } from '../util/deadline.js'
 import { hasDotSegment } from './ids.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -153,9 +154,9 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       const isLast = attempt + 1 >= attempts
       let response: BackendResponse
+      const attemptEnds = deadline(this.#closing.signal, this.#options.timeout)
       try {
-        const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#options.timeout)])
-        const raw = await fetch(url, { ...init, signal })
+        const raw = await fetch(url, { ...init, signal: attemptEnds.signal })
         response = { status: raw.status, headers: raw.headers, text: await raw.text(), redact }
       } catch (error) {
         if (this.#closing.signal.aborted) throw new BackendUnreachableError(`${request.method} ${request.path} was cancelled because the server is closing`)
@@ -168,6 +169,8 @@ export class Transport {
         }
         await this.#pause(backoffMs(attempt))
         continue
+      } finally {
+        attemptEnds.clear()
       }
       if (REDIRECT_STATUSES.has(response.status)) throw this.#redirectError(request, response)
       if (isLast || !isRetryableStatus(response.status)) return response

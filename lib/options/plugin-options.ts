@@ -12,7 +12,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_RETRIES = 2
 /** Retries are bounded: a boot (or an API call) must not wait on PropelAuth for minutes. */
 export const MAX_RETRIES = 10
-/** The longest delay Node's timers accept; AbortSignal.timeout fires at once beyond it. */
+/** The longest delay Node's timers accept; a timer set beyond it fires at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647
 export const DEFAULT_KEY_REFRESH_COOLDOWN_S = 60
 /**
