@@ -1,4 +1,4 @@
-// tap reporter for `npm test`: one line per test file, then every failure in
+// tap reporter for `npm test`: one line per test file (or suite of files), then every failure in
 // full (its path of tests, the diff or error, where it was raised), the reason
 // of every skipped test, and the totals. tap's own output, every assertion of
 // every file, is `npm test -- --reporter=tap`.

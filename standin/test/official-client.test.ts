@@ -1,7 +1,7 @@
 // PropelAuth's own Node library (@propelauth/node) against the stand-in: the
 // strongest check that the stand-in is compatible. The library's base URL is
 // hard-coded to https://propelauth-api.com, so fetch is redirected here.
-import tap, { test } from 'tap'
+import { test } from 'tap'
 import {
   ApiKeyValidateException,
   ApiKeyValidateRateLimitedException,
@@ -24,13 +24,16 @@ import { harness, SEEDED } from './helpers/harness.js'
 type Auth = ReturnType<typeof initBaseAuth>
 
 const realFetch = globalThis.fetch
-let backend = ''
-globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-  if (url.startsWith('https://propelauth-api.com/')) return await realFetch(backend + url.slice('https://propelauth-api.com'.length), init)
-  return await realFetch(input, init)
+
+/** Sends the library's calls to `backend` until the test ends. */
+function redirectFetch (t: { teardown: (fn: () => unknown) => void }, backend: string): void {
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (url.startsWith('https://propelauth-api.com/')) return await realFetch(backend + url.slice('https://propelauth-api.com'.length), init)
+    return await realFetch(input, init)
+  }
+  t.teardown(() => { globalThis.fetch = realFetch })
 }
-tap.teardown(() => { globalThis.fetch = realFetch })
 
 /** What a promise rejected with (tap's `rejects` matches classes by shape, not `instanceof`). */
 async function rejection (promise: Promise<unknown>): Promise<unknown> {
@@ -43,7 +46,7 @@ let allFunctions: string[] = []
 
 async function official (t: { teardown: (fn: () => unknown) => void }, options: StandInOptions = {}): Promise<Auth & { standIn: Awaited<ReturnType<typeof harness>>['standIn'] }> {
   const { standIn } = await harness(t, options)
-  backend = standIn.apiBaseUrl
+  redirectFetch(t, standIn.apiBaseUrl)
   const auth = initBaseAuth({ authUrl: standIn.authUrl, apiKey: standIn.apiKey })
   allFunctions = Object.keys(auth).filter((name) => typeof (auth as any)[name] === 'function' && !name.startsWith('validateAccessToken'))
   const recording = new Proxy(auth, {
