@@ -19,7 +19,7 @@ import { rmSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 
-const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts']
+const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts', 'lib/webhooks/index.ts']
 
 rmSync('dist', { recursive: true, force: true })
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })

@@ -32,6 +32,15 @@ test('importing an entry loads no schema library and no JOSE library', async (t)
   }
 })
 
+test('the webhook receiver loads only with its own entry: the main entry costs nothing more for it', async (t) => {
+  const before = new Set(modulesLoadedBy('await import(\'fastify\')'))
+  const main = modulesLoadedBy('await import(\'fastify\'); await import(\'fastify-propelauth\')').filter((url) => !before.has(url))
+  t.notOk(main.some((url) => packageOf(url) === 'standardwebhooks'), 'fastify-propelauth does not load standardwebhooks')
+  t.notOk(main.some((url) => url.includes('/dist/lib/webhooks/')), 'nor any file of the receiver')
+  const webhooks = modulesLoadedBy('await import(\'fastify\'); await import(\'fastify-propelauth/webhooks\')').filter((url) => !before.has(url))
+  t.ok(webhooks.some((url) => packageOf(url) === 'standardwebhooks'), 'fastify-propelauth/webhooks does (the check sees what it should)')
+})
+
 test('no TypeBox and no JOSE library is installed with the package', async (t) => {
   const installed = Object.keys(manifest.dependencies ?? {})
   for (const name of ['@sinclair/typebox', 'typebox', 'jose']) t.notOk(installed.includes(name), name)

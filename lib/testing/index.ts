@@ -9,3 +9,4 @@ export {
   type MintAccessTokenOptions,
   type TestOrgMembership
 } from './mint.js'
+export { createWebhookSecret, signWebhook, type SignedWebhook, type SignWebhookOptions } from './webhooks.js'

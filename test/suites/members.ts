@@ -35,6 +35,7 @@ export const SUITES = {
     'test/url-policy.test.ts',
     'test/user.test.ts',
     'test/verifier-fast-path.test.ts',
+    'test/webhooks.test.ts',
     'test/websocket.test.ts',
     'test/suites/completeness.test.ts'
   ],
