@@ -20,6 +20,7 @@ import { createRefusalLog } from './lib/guards/refusal-log.js'
 import { createAccessors, requestSlots } from './lib/guards/request-slots.js'
 import { defaultGuardOf, denyByDefault, protect, type DefaultGuard } from './lib/route-policy/protect.js'
 import { guardRoutesNotSeen, routesDeclaredBefore } from './lib/route-policy/routes-declared-before.js'
+import { createRevocation, RevokedTokens } from './lib/token/revoked-tokens.js'
 import { TokenVerifier } from './lib/token/verifier.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
@@ -53,8 +54,10 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   const source = options.verifierKeyPem === undefined ? options.apiBaseUrl : 'option `tokenVerificationMetadata.verifierKey`'
   const key = importVerifierKey(pem, source)
 
+  const revoked = new RevokedTokens()
   const verifier = new TokenVerifier({
     getKey: () => keyStore.key,
+    revoked,
     issuer: options.issuer,
     clockTolerance: options.clockTolerance,
     cacheMax: options.cacheMax,
@@ -99,6 +102,7 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     protect,
     denyByDefault,
     composed,
+    ...createRevocation(revoked),
     ...audit,
     // `app.auth.user(request)`, `app.auth.org(request)`: non-null, or the guard's refusal.
     ...createAccessors(slots)

@@ -18,6 +18,7 @@ import { createRefusalLog } from '../lib/guards/refusal-log.js'
 import { requestSlots } from '../lib/guards/request-slots.js'
 import { resolveTokenFrom } from '../lib/sources/resolve-token-from.js'
 import { Rejection } from '../lib/token/rejection.js'
+import { RevokedTokens } from '../lib/token/revoked-tokens.js'
 import { TokenVerifier } from '../lib/token/verifier.js'
 import { serveParent } from './child.js'
 import { BENCH_ORG_ID, ISSUER, AUTH_URL, publicKeyFromPem } from './fixtures.js'
@@ -80,6 +81,10 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
   // Cache on (the default size) but every token new: the cost of a miss, hashing and insertion included.
   const missing = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 })
   const cached = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000 })
+  // Another user's tokens revoked: every valid token then costs one lookup.
+  const revoked = new RevokedTokens()
+  revoked.revoke('a-user-signed-out-elsewhere', Math.floor(Date.now() / 1000), Date.now())
+  const cachedWithRevocation = new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax: 1000, revoked })
   const fastJwt = createVerifier({ key: input.publicKeyPem, algorithms: ['RS256'], allowedIss: ISSUER })
   const fastJwtCached = createVerifier({ key: input.publicKeyPem, algorithms: ['RS256'], allowedIss: ISSUER, cache: true })
   const propelAuth = initBaseAuth({
@@ -129,6 +134,7 @@ async function buildCandidates (input: MicroInput): Promise<Candidate[]> {
     { name: 'jose 6 jwtVerify', note: 'algorithms RS256 + issuer', async: true, run: async (i) => await jwtVerify(pool[i % pool.length], publicKey, { algorithms: ['RS256'], issuer: ISSUER }) },
     { name: '@propelauth/node validateAccessTokenAndGetUser', note: 'manualTokenVerificationMetadata', async: true, run: async (i) => await propelAuth.validateAccessTokenAndGetUser(headers[i % pool.length]) },
     { name: 'fastify-propelauth, cache hit', note: 'same token again', async: false, run: () => cached.verifyToken(token) },
+    { name: 'fastify-propelauth, cache hit, a user revoked', note: 'same token again, another user\'s tokens revoked', async: false, run: () => cachedWithRevocation.verifyToken(token) },
     { name: 'fast-jwt, cache hit', note: 'cache: true, same token again', async: false, run: () => fastJwtCached(token) },
     { name: 'requireUser hook, cache hit', note: 'the guard as Fastify calls it, on a stand-in request', async: false, run: () => runHook(guards.requireUser) },
     { name: 'requireOrgMemberWithMinimumRole hook, cache hit', note: 'the same, org from params, role Admin', async: false, run: () => runHook(minimumRole) }

@@ -4,11 +4,13 @@ import type { PropelAuthRouteAudit } from './route-policy/route-audit.js'
 import type { PropelAuthGuards } from './guards/token-guards.js'
 import type { PropelAuthAccessors } from './guards/request-slots.js'
 import type { PropelAuthScopes } from './route-policy/protect.js'
+import type { PropelAuthRevocation } from './token/revoked-tokens.js'
 
 /**
  * What `app.auth` holds: the route guards, token validation, `protect` and
  * `denyByDefault` for whole scopes, `composed` for @fastify/auth compositions,
  * the audit of unprotected routes, the typed accessors `user(request)` and
- * `org(request)`, PropelAuth's backend API and the end-user API key guards.
+ * `org(request)`, PropelAuth's backend API and the end-user API key guards,
+ * and `revokeUserTokens`.
  */
-export interface PropelAuthDecorator extends PropelAuthGuards, PropelAuthScopes, PropelAuthComposition, PropelAuthRouteAudit, PropelAuthAccessors, PropelAuthBackendApi {}
+export interface PropelAuthDecorator extends PropelAuthGuards, PropelAuthScopes, PropelAuthComposition, PropelAuthRouteAudit, PropelAuthAccessors, PropelAuthBackendApi, PropelAuthRevocation {}

@@ -31,6 +31,12 @@ export const ExpiredTokenError = createError(
   401
 )
 
+export const RevokedTokenError = createError(
+  'FST_PROPELAUTH_TOKEN_REVOKED',
+  'Access token revoked: the user was signed out, disabled, locked or deleted since it was issued',
+  401
+)
+
 // --- 403: valid user, not allowed here -----------------------------------------
 
 export const NotOrgMemberError = createError(
@@ -224,6 +230,7 @@ export type AuthenticationError =
   | InstanceType<typeof InvalidAuthorizationHeaderError>
   | InstanceType<typeof InvalidTokenError>
   | InstanceType<typeof ExpiredTokenError>
+  | InstanceType<typeof RevokedTokenError>
 
 /** The failures an org check can end in, each a 403. */
 export type AuthorizationError =

@@ -221,7 +221,7 @@ test('options are checked at registration, with what to fix', async (t) => {
     { options: { secret: SECRET, path: 'hooks' }, says: /`path` must be a path that starts with "\/"/ },
     { options: { secret: SECRET, bodyLimit: 10 }, says: /`bodyLimit` must be a whole number of bytes from 1024/ },
     { options: { secret: SECRET, deliveries: { has: () => false } }, says: /`deliveries` must have the methods has\(id\) and add\(id\)/ },
-    { options: { secret: SECRET, secrets: [SECRET] }, says: /unknown option `secrets`; fastify-propelauth\/webhooks takes secret, path, on, onOtherEvent, bodyLimit, deliveries, prefix/ }
+    { options: { secret: SECRET, secrets: [SECRET] }, says: /unknown option `secrets`; fastify-propelauth\/webhooks takes secret, path, on, onOtherEvent, bodyLimit, deliveries, revokeTokens, prefix/ }
   ]
   for (const c of cases) {
     const app = Fastify()
@@ -242,4 +242,73 @@ test('signWebhook (fastify-propelauth/testing) signs as Svix does: Svix\'s libra
   const { app, seen } = await receiver(t)
   t.equal((await post(app, signWebhook(USER_CREATED, { secret: SECRET }))).statusCode, 200)
   t.equal(seen.length, 1)
+})
+
+test('revokeTokens: a user signed out, disabled, locked or deleted loses the tokens issued before the event, at once; later tokens work', async (t) => {
+  const testAuth = await createTestAuth()
+  const logs = captureLogs('debug')
+  const app = Fastify({ logger: logs.logger })
+  await app.register(propelAuth, { ...testAuth.pluginOptions, logLevels: { refusals: 'info' } })
+  const seen: string[] = []
+  await app.register(propelAuthWebhooks, { secret: SECRET, revokeTokens: true, on: { 'user.disabled': (event) => { seen.push(event.user_id) } } })
+  app.get('/me', { onRequest: app.auth.requireUser }, async (request) => ({ userId: request.user?.userId }))
+  app.get('/maybe', { onRequest: app.auth.optionalUser }, async (request) => ({ userId: request.user?.userId ?? null }))
+  t.teardown(() => app.close())
+  const now = Math.floor(Date.now() / 1000)
+  const users = ['u-out', 'u-disabled', 'u-locked', 'u-deleted']
+  const events = ['user.logged_out', 'user.disabled', 'user.locked', 'user.deleted']
+  const before = await Promise.all(users.map(async (userId) => `Bearer ${await testAuth.mintAccessToken({ userId, issuedAt: now - 60 })}`))
+  const bystander = `Bearer ${await testAuth.mintAccessToken({ userId: 'u-other', issuedAt: now - 60 })}`
+  for (const authorization of [...before, bystander]) t.equal((await app.inject({ url: '/me', headers: { authorization } })).statusCode, 200, 'valid before the events (and cached)')
+
+  for (const [index, type] of events.entries()) {
+    t.equal((await post(app, svixDelivery({ event_type: type, user_id: users[index] }))).statusCode, 200, `${type} received`)
+  }
+  t.same(seen, ['u-disabled'], 'the handler still runs')
+  for (const [index, authorization] of before.entries()) {
+    const response = await app.inject({ url: '/me', headers: { authorization } })
+    t.equal(response.statusCode, 401, `${events[index]}: the earlier token is refused`)
+    t.equal(response.json().code, 'FST_PROPELAUTH_TOKEN_REVOKED')
+    t.equal(response.headers['www-authenticate'], 'Bearer error="invalid_token", error_description="The access token was revoked"')
+  }
+  t.same((await app.inject({ url: '/maybe', headers: { authorization: before[0] } })).json(), { userId: null }, 'optionalUser: no user')
+  t.equal((await app.inject({ url: '/me', headers: { authorization: bystander } })).statusCode, 200, 'another user keeps access')
+  const later = `Bearer ${await testAuth.mintAccessToken({ userId: 'u-out', issuedAt: now + 2 })}`
+  t.equal((await app.inject({ url: '/me', headers: { authorization: later } })).statusCode, 200, 'a token issued after the event (signed in again) works')
+  t.ok(logs.refusals().some((line) => { const refusal = line.refusal as Record<string, unknown>; return refusal.code === 'FST_PROPELAUTH_TOKEN_REVOKED' && refusal.cause === 'revoked' && refusal.userId === 'u-out' }), 'the refusal log says why')
+  await t.rejects(app.auth.validateAccessTokenAndGetUser(before[1]), { code: 'FST_PROPELAUTH_TOKEN_REVOKED' }, 'the checks outside routes refuse it too')
+})
+
+test('revokeUserTokens on app.auth: a date in the past, repeated calls keep the latest; bad arguments throw', async (t) => {
+  const testAuth = await createTestAuth()
+  const app = Fastify()
+  await app.register(propelAuth, testAuth.pluginOptions)
+  app.get('/me', { onRequest: app.auth.requireUser }, async () => 'ok')
+  t.teardown(() => app.close())
+  const now = Math.floor(Date.now() / 1000)
+  const at = async (issuedAt: number): Promise<number> => (await app.inject({ url: '/me', headers: { authorization: await testAuth.authorizationHeader({ userId: 'u-1', issuedAt }) } })).statusCode
+  app.auth.revokeUserTokens('u-1', new Date((now - 100) * 1000))
+  t.same([await at(now - 200), await at(now - 100), await at(now - 99)], [401, 401, 200], 'issued at or before the date: refused')
+  app.auth.revokeUserTokens('u-1', new Date((now - 300) * 1000))
+  t.equal(await at(now - 150), 401, 'an earlier date does not undo a later one')
+  t.throws(() => { app.auth.revokeUserTokens('') }, TypeError)
+  t.throws(() => { app.auth.revokeUserTokens('u-1', new Date('nope')) }, TypeError)
+})
+
+test('revokeTokens is checked at registration', async (t) => {
+  const app = Fastify()
+  app.register(propelAuthWebhooks, { secret: SECRET, revokeTokens: true })
+  const error = await app.ready().then(() => undefined, (e: Error & { code?: string }) => e)
+  t.equal(error?.code, 'FST_PROPELAUTH_INVALID_OPTION')
+  t.match(error?.message, /`revokeTokens: true` needs fastify-propelauth registered before the receiver/)
+  await app.close()
+  const bad = Fastify()
+  bad.register(propelAuthWebhooks, { secret: SECRET, revokeTokens: 'yes' as unknown as boolean })
+  t.match(await bad.ready().then(() => undefined, (e: Error) => e.message), /option `revokeTokens` must be true/)
+  await bad.close()
+  const seen: string[] = []
+  const custom = await receiver(t, { revokeTokens: { revokeUserTokens: (userId) => { seen.push(userId) } } })
+  await post(custom.app, svixDelivery({ event_type: 'user.locked', user_id: 'u-9' }))
+  await post(custom.app, svixDelivery({ event_type: 'user.enabled', user_id: 'u-9' }))
+  t.same(seen, ['u-9'], 'an object of your own receives the revocations, and only those')
 })

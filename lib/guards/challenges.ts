@@ -12,6 +12,7 @@ const invalidToken = (description: string): string => `Bearer error="invalid_tok
 export const MALFORMED_HEADER_CHALLENGE = invalidToken('Malformed Authorization header')
 export const INVALID_TOKEN_CHALLENGE = invalidToken('The access token is invalid')
 export const EXPIRED_TOKEN_CHALLENGE = invalidToken('The access token expired')
+export const REVOKED_TOKEN_CHALLENGE = invalidToken('The access token was revoked')
 export const INVALID_API_KEY_CHALLENGE = invalidToken('The API key is invalid')
 
 export const FORBIDDEN_CHALLENGE = 'Bearer error="insufficient_scope", error_description="The user lacks the org membership, role or permission this route requires"'

@@ -3,6 +3,7 @@ import {
   InvalidAuthorizationHeaderError,
   InvalidTokenError,
   MissingTokenError,
+  RevokedTokenError,
   type AuthenticationError,
   type AuthorizationError,
   type RefusalHeaders
@@ -14,6 +15,7 @@ import {
   INVALID_TOKEN_CHALLENGE,
   MALFORMED_HEADER_CHALLENGE,
   NO_CREDENTIALS_CHALLENGE,
+  REVOKED_TOKEN_CHALLENGE,
   withHeaders
 } from './challenges.js'
 
@@ -24,7 +26,8 @@ const CHALLENGE: Record<RejectionReason, string> = {
   missing: NO_CREDENTIALS_CHALLENGE,
   'malformed-header': MALFORMED_HEADER_CHALLENGE,
   invalid: INVALID_TOKEN_CHALLENGE,
-  expired: EXPIRED_TOKEN_CHALLENGE
+  expired: EXPIRED_TOKEN_CHALLENGE,
+  revoked: REVOKED_TOKEN_CHALLENGE
 }
 
 function authenticationError (reason: RejectionReason): AuthenticationError {
@@ -32,6 +35,7 @@ function authenticationError (reason: RejectionReason): AuthenticationError {
     case 'missing': return new MissingTokenError()
     case 'malformed-header': return new InvalidAuthorizationHeaderError()
     case 'expired': return new ExpiredTokenError()
+    case 'revoked': return new RevokedTokenError()
     default: return new InvalidTokenError()
   }
 }

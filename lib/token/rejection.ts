@@ -3,7 +3,7 @@
 // parser, the verifier and the token sources, which each refuse in their own words.
 
 /** Why a request carries no acceptable user. Each maps to one 401 error of the guards. */
-export type RejectionReason = 'missing' | 'malformed-header' | 'invalid' | 'expired'
+export type RejectionReason = 'missing' | 'malformed-header' | 'invalid' | 'expired' | 'revoked'
 
 /**
  * What the refusal log may say about a refused token besides its reason: only

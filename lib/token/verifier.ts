@@ -2,6 +2,7 @@ import { createVerify, type KeyObject } from 'node:crypto'
 import { isAscii, isUtf8 } from 'node:buffer'
 import { decodeCanonical, decodeCanonicalInto, decodedLength } from '../util/base64url.js'
 import { hasDuplicateMembers } from '../util/json-duplicates.js'
+import { RevokedTokens } from './revoked-tokens.js'
 import { TokenCache } from './token-cache.js'
 import { NO_BEARER_CREDENTIALS, parseBearerHeader } from './bearer-header.js'
 import { quoted, Rejection } from './rejection.js'
@@ -85,6 +86,8 @@ export interface TokenVerifierOptions {
   onSignatureMismatch?: () => void
   /** Clock in epoch milliseconds; tests replace it. */
   now?: () => number
+  /** Users whose tokens issued before a moment are refused. */
+  revoked?: RevokedTokens
 }
 
 /**
@@ -107,6 +110,9 @@ export class TokenVerifier {
   readonly #options: TokenVerifierOptions
   readonly #cache: TokenCache | undefined
   readonly #now: () => number
+  readonly #revoked: RevokedTokens
+  /** When each verified user's token was issued (`iat`), for revocations: the User itself keeps PropelAuth's shape. */
+  readonly #issuedAt = new WeakMap<User, number>()
   /**
    * The last header segment `headerProblem` found acceptable. PropelAuth puts the
    * same header in every token, so the checks run once per distinct header text;
@@ -123,6 +129,7 @@ export class TokenVerifier {
     this.#options = options
     this.#cache = options.cacheMax > 0 ? new TokenCache(options.cacheMax) : undefined
     this.#now = options.now ?? Date.now
+    this.#revoked = options.revoked ?? new RevokedTokens()
   }
 
   /** Number of cached verified tokens. */
@@ -139,7 +146,17 @@ export class TokenVerifier {
     return typeof token === 'string' ? this.verifyToken(token) : token ?? NO_BEARER_CREDENTIALS
   }
 
+  /** The user of a valid token, unless their tokens issued before it were revoked since. */
   verifyToken (token: string): User | Rejection {
+    const result = this.#verifyToken(token)
+    // Nothing is looked up until a revocation; then one lookup per valid token.
+    if (this.#revoked.size === 0 || result instanceof Rejection) return result
+    const issuedBefore = this.#revoked.issuedBefore(result.userId, this.#now())
+    if (issuedBefore === undefined || (this.#issuedAt.get(result) ?? 0) > issuedBefore) return result
+    return new Rejection('revoked', 'revoked', `the user's tokens issued until ${new Date(issuedBefore * 1000).toISOString()} were revoked`, { userId: result.userId })
+  }
+
+  #verifyToken (token: string): User | Rejection {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return TOO_LONG
     const now = this.#now()
     const cache = this.#cache
@@ -214,6 +231,7 @@ export class TokenVerifier {
       const what = error instanceof ClaimsShapeError ? error.message : 'its claims could not be read'
       return this.#invalidClaims(claims, `the claims do not have PropelAuth's shape: ${what}`)
     }
+    this.#issuedAt.set(user, isNumber(iat) ? iat : 0)
     if (cache !== undefined) cache.set(cacheKey as string, user, (exp + clockTolerance) * 1000)
     return user
   }

@@ -7,5 +7,5 @@ export default propelAuthWebhooks
 export { propelAuthWebhooks }
 export { createMemoryDeliveryStore, type WebhookDeliveryStore } from './delivery-store.js'
 export type { PropelAuthWebhookEvent, PropelAuthWebhookEvents, PropelAuthWebhookEventType } from './events.js'
-export type { OtherWebhookEvent, PropelAuthWebhooksOptions, WebhookDelivery, WebhookHandler } from './webhook-options.js'
+export type { OtherWebhookEvent, PropelAuthWebhooksOptions, RevocationTarget, WebhookDelivery, WebhookHandler } from './webhook-options.js'
 export { WebhookHandlerError, WebhookMalformedError, WebhookSignatureError, WebhookStaleError, WebhookUnsignedError } from './webhook-errors.js'

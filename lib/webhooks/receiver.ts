@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifySchema } from 'fastify'
 import { createDeliveryVerifier } from './verify-delivery.js'
-import { resolveWebhookOptions, type OtherWebhookEvent, type PropelAuthWebhooksOptions, type WebhookHandler } from './webhook-options.js'
+import { invalidOption } from '../options/option-checks.js'
+import { resolveWebhookOptions, type OtherWebhookEvent, type PropelAuthWebhooksOptions, type RevocationTarget, type WebhookHandler } from './webhook-options.js'
 import { WebhookHandlerError } from './webhook-errors.js'
 
 /**
@@ -20,6 +21,7 @@ import { WebhookHandlerError } from './webhook-errors.js'
 const propelAuthWebhooks: FastifyPluginAsync<PropelAuthWebhooksOptions> = async (app, options) => {
   const settings = resolveWebhookOptions(options)
   const verify = createDeliveryVerifier(settings.secrets)
+  const revocation = settings.revokeTokens === true ? appAuth(app) : settings.revokeTokens
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimit }, (_request, body, done) => { done(null, body) })
@@ -36,6 +38,8 @@ const propelAuthWebhooks: FastifyPluginAsync<PropelAuthWebhooksOptions> = async 
     const { id, event } = verify(body, request.headers)
     if (await settings.deliveries.has(id)) return await reply.code(200).send({ received: true, duplicate: true })
 
+    // The user's earlier tokens stop working before anything else can fail.
+    if (revocation !== undefined && ENDS_SESSIONS.has(event.event_type) && typeof event.user_id === 'string') revocation.revokeUserTokens(event.user_id)
     const handler = (settings.on[event.event_type as keyof typeof settings.on] ?? settings.onOtherEvent) as WebhookHandler<OtherWebhookEvent> | undefined
     if (handler !== undefined) {
       try {
@@ -47,6 +51,18 @@ const propelAuthWebhooks: FastifyPluginAsync<PropelAuthWebhooksOptions> = async 
     await settings.deliveries.add(id)
     return await reply.code(200).send({ received: true })
   })
+}
+
+/** The events after which a user's access tokens must stop working. */
+const ENDS_SESSIONS = new Set(['user.logged_out', 'user.disabled', 'user.locked', 'user.deleted'])
+
+/** fastify-propelauth's `app.auth`, which `revokeTokens: true` feeds. */
+function appAuth (app: object): RevocationTarget {
+  const auth = (app as { auth?: Partial<RevocationTarget> }).auth
+  if (typeof auth?.revokeUserTokens !== 'function') {
+    invalidOption('option `revokeTokens: true` needs fastify-propelauth registered before the receiver (it feeds `app.auth.revokeUserTokens`); if its decorator is renamed, pass that object: `revokeTokens: app.<decorator>`')
+  }
+  return auth as RevocationTarget
 }
 
 export default propelAuthWebhooks

@@ -36,6 +36,18 @@ export interface PropelAuthWebhooksOptions {
   bodyLimit?: number
   /** Where handled delivery ids are remembered. Default: in this process, the 10,000 most recent, for 3 days. */
   deliveries?: WebhookDeliveryStore
+  /**
+   * `true`: a user signed out, disabled, locked or deleted at PropelAuth has
+   * the access tokens issued before the event refused by fastify-propelauth's
+   * guards (`app.auth.revokeUserTokens`), until they expire. Or the object
+   * that has `revokeUserTokens`, when the plugin's decorator is renamed.
+   */
+  revokeTokens?: boolean | RevocationTarget
+}
+
+/** What `revokeTokens` calls: `app.auth` of fastify-propelauth, or anything with the same method. */
+export interface RevocationTarget {
+  revokeUserTokens: (userId: string, issuedBefore?: Date) => void
 }
 
 export interface WebhookSettings {
@@ -45,10 +57,12 @@ export interface WebhookSettings {
   onOtherEvent: WebhookHandler<OtherWebhookEvent> | undefined
   bodyLimit: number
   deliveries: WebhookDeliveryStore
+  /** true: `app.auth`, found at registration. */
+  revokeTokens: RevocationTarget | true | undefined
 }
 
 const OWNER = 'fastify-propelauth/webhooks'
-const KNOWN_OPTIONS = ['secret', 'path', 'on', 'onOtherEvent', 'bodyLimit', 'deliveries']
+const KNOWN_OPTIONS = ['secret', 'path', 'on', 'onOtherEvent', 'bodyLimit', 'deliveries', 'revokeTokens']
 /** What Fastify's `register` hands every plugin along with its own options. */
 const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers']
 export const DEFAULT_WEBHOOK_PATH = '/webhooks/propelauth'
@@ -91,6 +105,15 @@ function checkStore (value: unknown): WebhookDeliveryStore {
   return store as WebhookDeliveryStore
 }
 
+function checkRevokeTokens (value: unknown): RevocationTarget | true | undefined {
+  if (value === undefined || value === false) return undefined
+  if (value === true) return true
+  if (typeof (value as Partial<RevocationTarget> | null)?.revokeUserTokens !== 'function') {
+    invalidOption(`option \`revokeTokens\` must be true (fastify-propelauth's \`app.auth\`), or the object with its revokeUserTokens method when its decorator is renamed (got ${describeValue(value)})`)
+  }
+  return value as RevocationTarget
+}
+
 export function resolveWebhookOptions (options: unknown): WebhookSettings {
   if (!isPlainObject(options)) invalidOption(`${OWNER} takes an options object with at least \`secret\` (got ${describeValue(options)})`)
   rejectUnknownKeys(options, [...KNOWN_OPTIONS, ...REGISTER_OPTIONS], '', OWNER)
@@ -104,6 +127,7 @@ export function resolveWebhookOptions (options: unknown): WebhookSettings {
     on: checkHandlers(options.on),
     onOtherEvent: onOtherEvent as WebhookHandler<OtherWebhookEvent> | undefined,
     bodyLimit: wholeNumberInRange('bodyLimit', options.bodyLimit, DEFAULT_WEBHOOK_BODY_LIMIT, 'bytes', 1024, 16 * 1024 * 1024),
-    deliveries: checkStore(options.deliveries)
+    deliveries: checkStore(options.deliveries),
+    revokeTokens: checkRevokeTokens(options.revokeTokens)
   }
 }
