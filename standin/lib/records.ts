@@ -3,9 +3,18 @@
 
 export type RoleStructure = 'single_role_in_hierarchy' | 'multi_role'
 
+/** A phone enrolled for SMS codes. */
+export interface MfaPhone {
+  phoneId: string
+  /** The whole number, as the seed gives it (`+15555550100`). */
+  number: string
+  /** Its last four digits, all that PropelAuth's API shows. */
+  suffix: string
+}
+
 export type MfaSetup =
   | { type: 'Totp' }
-  | { type: 'Phone', phones: Array<{ phoneId: string, suffix: string }> }
+  | { type: 'Phone', phones: MfaPhone[] }
 
 export interface SocialLoginToken {
   access_token: string

@@ -40,7 +40,7 @@ function seededActivity (user: SeedUser, now: number): { createdAt: number, last
 function seededMfa (user: SeedUser): MfaSetup | null {
   if (user.mfa === undefined) return null
   if (user.mfa === 'totp') return { type: 'Totp' }
-  return { type: 'Phone', phones: user.mfa.phoneNumbers.map((number) => ({ phoneId: stableId(`phone:${user.email}:${number}`), suffix: number.slice(-4) })) }
+  return { type: 'Phone', phones: user.mfa.phoneNumbers.map((number) => ({ phoneId: stableId(`phone:${user.email}:${number}`), number, suffix: number.slice(-4) })) }
 }
 
 /** A made-up token for each social provider the user signed in with. */

@@ -1,12 +1,13 @@
-import type { LoginMethodClaims, OrgMemberInfoClaims } from 'fastify-propelauth'
+import type { OrgMemberInfoClaims } from 'fastify-propelauth'
 import type { MintAccessTokenOptions, TestOrgMembership } from 'fastify-propelauth/testing'
 import type { Seed, SeedApiKey, SeedOrg, SeedOrgMember, SeedUser } from './seed-types.js'
 import { DEFAULT_ROLE_HIERARCHY, orgMemberInfoClaims, urlSafeName, type RoleModel } from './org-claims.js'
 import { seconds, type Clock } from './clock.js'
 import { createIdSource, type IdSource } from './ids.js'
 import { seededApiKey, seededEmployeeId, seededMembership, seededOrgFields, seededScimGroup, seededUser } from './seeded-records.js'
-import { SESSION_LIFETIME_SECONDS, SessionStore, type Session } from './auth-url/sessions.js'
+import { SessionStore, type Session } from './auth-url/sessions.js'
 import { PerKeyLimiter } from './rate-limits.js'
+import { EventFeed } from './webhooks/event-feed.js'
 import type {
   RoleMapping,
   RoleStructure,
@@ -66,6 +67,12 @@ export class StandInState {
   readonly sessions = new SessionStore()
   /** Recent failed sign-ins, by lower-cased email (known or not, so a 429 tells nothing about who has an account). */
   readonly failedSignIns: PerKeyLimiter
+  /**
+   * The changes PropelAuth reports to webhooks, as they are made (through
+   * `lib/changes/`); the webhooks listen here. Seeding and `reset()` report
+   * nothing, nor do changes made to the collections above directly.
+   */
+  readonly events = new EventFeed()
 
   readonly now: Clock
   /** Where new ids and secrets come from (seedable, see `idSeed`). */
@@ -308,37 +315,6 @@ export class StandInState {
     }
   }
 
-  /** Removes a member, remembering the departure for the attrition report. */
-  removeMember (org: StoredOrg, userId: string): boolean {
-    if (!org.members.delete(userId)) return false
-    org.departures.push({ userId, at: this.nowSeconds() })
-    for (const group of org.scimGroups.values()) group.memberIds = group.memberIds.filter((id) => id !== userId)
-    return true
-  }
-
-  /** Deletes a user and everything that hangs on them. */
-  deleteUser (userId: string): boolean {
-    const user = this.users.get(userId)
-    if (user === undefined) return false
-    for (const org of this.orgs.values()) this.removeMember(org, userId)
-    for (const key of this.apiKeys.values()) {
-      if (key.userId === userId) key.archived = true
-    }
-    this.sessions.endAllOf(userId)
-    this.users.delete(userId)
-    return true
-  }
-
-  /** Signs `user` in from a browser: a new session, and the secret its cookie carries. */
-  startSession (user: StoredUser, loginMethod: LoginMethodClaims): { secret: string, session: Session } {
-    const now = this.nowSeconds()
-    const secret = this.ids.hex(32)
-    const session: Session = { userId: user.userId, loginMethod, createdAt: now, expiresAt: now + SESSION_LIFETIME_SECONDS }
-    this.sessions.start(secret, session)
-    user.lastActiveAt = now
-    return { secret, session }
-  }
-
   /**
    * The live session of a cookie's secret and its user. A user who was
    * deleted, disabled or locked since has no session any more: it ends here,
@@ -353,15 +329,6 @@ export class StandInState {
       return undefined
     }
     return { session, user }
-  }
-
-  deleteOrg (orgId: string): boolean {
-    if (!this.orgs.delete(orgId)) return false
-    for (const key of this.apiKeys.values()) {
-      if (key.orgId === orgId) key.archived = true
-    }
-    this.removeInvites((invite) => invite.orgId === orgId)
-    return true
   }
 
   pendingInvites (): StoredInvite[] {

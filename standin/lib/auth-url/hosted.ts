@@ -6,6 +6,7 @@ import { AUTH_URL_PATHS } from './paths.js'
 import { readReturnUrl, type ReturnUrl } from './origins.js'
 import { page, type SafeHtml } from './html.js'
 import { sessionSecret, setSessionCookie } from './session-cookie.js'
+import { startSession } from '../changes/sign-ins.js'
 
 // What every hosted page shares: how it is sent, who may post its forms, the
 // return URL, and signing in.
@@ -82,7 +83,7 @@ export function afterSignIn (returnTo: string | undefined): string {
 
 /** Starts a session for `user`, sets its cookie and sends the browser on (303: the next request is a GET). */
 export async function signInAndRedirect (context: StandInContext, reply: FastifyReply, user: StoredUser, returnTo: string | undefined): Promise<FastifyReply> {
-  const { secret, session } = context.state.startSession(user, { login_method: 'password' })
+  const { secret, session } = startSession(context.state, user, { login_method: 'password' })
   setSessionCookie(reply, context.authUrl, secret, session.expiresAt - session.createdAt)
   return await reply.header('cache-control', 'no-store').redirect(afterSignIn(returnTo), 303)
 }

@@ -1,6 +1,7 @@
 import type { LoginMethodClaims } from 'fastify-propelauth'
 import type { StandInState } from '../state.js'
 import { sessionCookieAttributes, sessionCookieName } from './session-cookie.js'
+import { endSession, startSession } from '../changes/sign-ins.js'
 
 /**
  * The session cookie of a signed-in browser, in the shape Playwright's
@@ -40,7 +41,7 @@ export function createTestSession (state: StandInState, authUrl: string, userIdO
   if (user === undefined) throw new Error(`stand-in createSession: no user ${userIdOrEmail}`)
   if (!user.enabled) throw new Error(`stand-in createSession: ${user.email} is disabled and cannot sign in`)
   if (user.locked) throw new Error(`stand-in createSession: ${user.email} is locked and cannot sign in`)
-  const { secret, session } = state.startSession(user, options.loginMethod ?? { login_method: 'password' })
+  const { secret, session } = startSession(state, user, options.loginMethod ?? { login_method: 'password' })
   const name = sessionCookieName(authUrl)
   return {
     userId: user.userId,
@@ -54,6 +55,6 @@ export function createTestSession (state: StandInState, authUrl: string, userIdO
       expires: session.expiresAt
     },
     cookieHeader: `${name}=${secret}`,
-    end: () => { state.sessions.end(secret) }
+    end: () => { endSession(state, secret) }
   }
 }

@@ -4,6 +4,7 @@ import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import type { StoredApiKey } from '../records.js'
 import { apiKeyFull, apiKeyValidation, paged } from '../wire.js'
+import { deleteApiKey } from '../changes/api-keys.js'
 
 const BASE = '/api/backend/v1/end_user_api_keys'
 const INVALID_KEY = 'Invalid API key'
@@ -174,7 +175,7 @@ export function apiKeyRoutes (app: FastifyInstance, context: StandInContext): vo
   app.delete<KeyParams>(`${BASE}/:apiKeyId`, async (request, reply) => {
     const key = state.apiKeys.get(request.params.apiKeyId.toLowerCase())
     if (key === undefined || key.archived) return await sendNotFound(reply, 'API key')
-    key.archived = true
+    deleteApiKey(state, key)
     return OK
   })
 }

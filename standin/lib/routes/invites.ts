@@ -4,6 +4,7 @@ import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import { checkRoleAssignment, joinProblem } from '../roles.js'
 import { INVITE_LIFETIME_SECONDS } from '../state.js'
 import { paged, pendingInvite } from '../wire.js'
+import { inviteToOrg } from '../changes/memberships.js'
 
 /**
  * Invitations to orgs, by email or by user id; listing and revoking the
@@ -29,10 +30,9 @@ export function inviteRoutes (app: FastifyInstance, context: StandInContext): vo
     if (fields.ok && problem !== undefined) fields.fail(emailField, problem)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
 
-    state.removeInvites((pending) => pending.orgId === org.orgId && pending.inviteeEmail.toLowerCase() === email!.toLowerCase())
     const now = state.nowSeconds()
-    state.invites.push({ inviteeEmail: email!, orgId: org.orgId, role: role!, additionalRoles, createdAt: now, expiresAt: now + INVITE_LIFETIME_SECONDS })
-    state.sendEmail({ to: email!, kind: 'org_invite', orgId: org.orgId, link: `${context.authUrl}/invitation?org_id=${org.orgId}` })
+    const invitation = { inviteeEmail: email!, orgId: org.orgId, role: role!, additionalRoles, createdAt: now, expiresAt: now + INVITE_LIFETIME_SECONDS }
+    inviteToOrg(state, invitation, `${context.authUrl}/invitation?org_id=${org.orgId}`)
     return OK
   }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { answerPreflight, credentialedCors, refuseOrigin } from '../auth-url/cors.js'
 import { tooManyFailedSignIns, verifyMfaCode, verifyPassword } from '../sign-in.js'
+import { recordSignIn } from '../changes/sign-ins.js'
 
 /** Lifetime of tokens from the development login. */
 export const LOGIN_TOKEN_MINUTES = 60
@@ -69,7 +70,7 @@ export function loginRoutes (app: FastifyInstance, context: StandInContext): voi
       if (mfa.outcome === 'wait') return await tooMany(mfa.seconds)
       if (mfa.outcome === 'incorrect') return await refuse(reply, 403, 'invalid_grant', 'Incorrect MFA code')
     }
-    user.lastActiveAt = state.nowSeconds()
+    recordSignIn(state, user)
     const accessToken = await context.mint({
       ...state.tokenOptionsFor(user, undefined, context.features.orgs),
       loginMethod: { login_method: 'password' },

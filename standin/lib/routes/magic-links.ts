@@ -3,6 +3,8 @@ import type { StandInContext } from '../context.js'
 import { Fields, sendFieldErrors, sendNotFound } from '../http.js'
 import { MAGIC_LINK_SECRET } from '../redact.js'
 import { accountRefusal } from '../sign-in.js'
+import { confirmEmail, createUser } from '../changes/users.js'
+import { recordSignIn } from '../changes/sign-ins.js'
 
 /** PropelAuth's default lifetime of a magic link. */
 export const DEFAULT_MAGIC_LINK_HOURS = 24
@@ -21,7 +23,7 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
     const email = fields.email('email', { required: true })
     const redirectToUrl = fields.absoluteUrl('redirect_to_url', { nonEmpty: true })
     const hours = fields.number('expires_in_hours', { min: 1 / 60, max: 24 * 365 }) ?? DEFAULT_MAGIC_LINK_HOURS
-    const createUser = fields.boolean('create_new_user_if_one_doesnt_exist') ?? true
+    const createIfMissing = fields.boolean('create_new_user_if_one_doesnt_exist') ?? true
     const expireAfterFirstUse = fields.boolean('expire_after_first_use') ?? false
     const requiresInterstitial = fields.boolean('requires_interstitial') ?? false
     const signupParameters = fields.object('user_signup_query_parameters')
@@ -32,9 +34,9 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
 
     let user = state.findUserByEmail(email!)
     if (user === undefined) {
-      if (!createUser) return await sendFieldErrors(reply, { email: ['No user has this email'] })
+      if (!createIfMissing) return await sendFieldErrors(reply, { email: ['No user has this email'] })
       user = state.newUser({ userId: state.ids.uuid(), email: email!, signupQueryParameters: (signupParameters ?? {}) as Record<string, string> })
-      state.users.set(user.userId, user)
+      createUser(state, user)
     }
     const now = state.nowSeconds()
     const token = state.ids.hex(24)
@@ -67,8 +69,8 @@ export function magicLinkRoutes (app: FastifyInstance, context: StandInContext):
     const refusal = accountRefusal(user)
     if (refusal !== undefined) return await reply.code(403).send({ user_facing_error: refusal })
     if (link.expireAfterFirstUse) state.magicLinks.delete(link.token)
-    user.emailConfirmed = true
-    user.lastActiveAt = state.nowSeconds()
+    confirmEmail(state, user)
+    recordSignIn(state, user)
     const accessToken = await context.mint({
       ...state.tokenOptionsFor(user, undefined, context.features.orgs),
       loginMethod: { login_method: 'magic_link' },

@@ -3,6 +3,7 @@ import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import { checkRoleAssignment, joinProblem } from '../roles.js'
 import { paged, userMetadata } from '../wire.js'
+import { addMember, changeRole, removeMember } from '../changes/memberships.js'
 
 /**
  * Who is in an org and with which roles: list members, add, change role,
@@ -55,9 +56,8 @@ export function membershipRoutes (app: FastifyInstance, context: StandInContext)
     const problem = joinProblem(org, user.email)
     if (fields.ok && problem !== undefined) fields.fail('user_id', problem)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
-    org.members.set(user.userId, { role: role!, additionalRoles, joinedAt: state.nowSeconds() })
     // A pending invitation to this org is fulfilled.
-    state.removeInvites((invite) => invite.orgId === org.orgId && invite.inviteeEmail.toLowerCase() === user.email.toLowerCase())
+    addMember(state, org, user, role!, additionalRoles)
     return OK
   })
 
@@ -70,8 +70,7 @@ export function membershipRoutes (app: FastifyInstance, context: StandInContext)
     if (org === undefined || membership === undefined) return await sendNotFound(reply, org === undefined ? 'Org' : 'Membership')
     checkRoleAssignment(state, org, fields, role, additionalRoles)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
-    membership.role = role!
-    membership.additionalRoles = additionalRoles
+    changeRole(state, org, userId!, membership, role!, additionalRoles)
     return OK
   })
 
@@ -82,7 +81,7 @@ export function membershipRoutes (app: FastifyInstance, context: StandInContext)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     const org = state.orgs.get(orgId!)
     if (org === undefined) return await sendNotFound(reply, 'Org')
-    if (!state.removeMember(org, userId!)) return await sendNotFound(reply, 'Membership')
+    if (!removeMember(state, org, userId!)) return await sendNotFound(reply, 'Membership')
     return OK
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import { checkUnique } from './user-accounts.js'
+import { createUser, updateUser } from '../changes/users.js'
 
 const BASE = '/api/backend/v1/migrate_user'
 
@@ -51,7 +52,7 @@ export function migrationRoutes (app: FastifyInstance, context: StandInContext):
       pictureUrl: migrated.pictureUrl,
       properties: migrated.properties
     })
-    state.users.set(user.userId, user)
+    createUser(state, user)
     return { user_id: user.userId }
   })
 
@@ -62,8 +63,7 @@ export function migrationRoutes (app: FastifyInstance, context: StandInContext):
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     const user = state.users.get(userId!)
     if (user === undefined) return await sendNotFound(reply, 'User')
-    user.passwordHash = passwordHash
-    user.password = undefined
+    updateUser(state, user, { passwordHash, password: undefined })
     return OK
   })
 }

@@ -4,6 +4,7 @@ import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import type { StoredOrg } from '../records.js'
 import type { StandInState } from '../state.js'
 import { organization, orgSummary, paged } from '../wire.js'
+import { createOrg, deleteOrg, updateOrg } from '../changes/orgs.js'
 
 const BASE = '/api/backend/v1/org'
 const ORG_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'NAME'] as const
@@ -88,7 +89,7 @@ export function orgRoutes (app: FastifyInstance, context: StandInContext): void 
       customRoleMappingName: mapping,
       legacyOrgId
     })
-    state.orgs.set(org.orgId, org)
+    createOrg(state, org)
     return { org_id: org.orgId, name: org.name }
   })
 
@@ -121,17 +122,13 @@ export function orgRoutes (app: FastifyInstance, context: StandInContext): void 
     checkRoleMappingExists(state, fields, changes.customRoleMappingName)
     checkDomainForDomainRules(fields, changes.domainAutojoin === true || changes.domainRestrict === true, changes.domain ?? org.domain)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
-    for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) Object.assign(org, { [key]: value })
-    }
-    if (rotation.enabled !== undefined) org.passwordRotation.enabled = rotation.enabled
-    if (rotation.historySize !== undefined) org.passwordRotation.historySize = rotation.historySize
-    if (rotation.period !== undefined) org.passwordRotation.period = rotation.period
+    const sent = (values: object): Record<string, unknown> => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined))
+    updateOrg(state, org, { ...sent(changes), passwordRotation: { ...org.passwordRotation, ...sent(rotation) } })
     return OK
   })
 
   app.delete<OrgParams>(`${BASE}/:orgId`, async (request, reply) => {
-    if (!state.deleteOrg(request.params.orgId)) return await sendNotFound(reply, 'Org')
+    if (!deleteOrg(state, request.params.orgId)) return await sendNotFound(reply, 'Org')
     return OK
   })
 }

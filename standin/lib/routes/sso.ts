@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import type { StoredOrg } from '../records.js'
+import { removeSso, setUpSso, takeSsoLive, updateOrg } from '../changes/orgs.js'
 
 const SAML_PROVIDERS = ['Google', 'Rippling', 'OneLogin', 'JumpCloud', 'Okta', 'Azure', 'Duo', 'Generic'] as const
 const OIDC_TYPES = ['Generic', 'Okta', 'Azure'] as const
@@ -30,7 +31,7 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
     app.post<OrgParams>(`${ORG}/:orgId/${path}`, async (request, reply) => {
       const org = state.orgs.get(request.params.orgId)
       if (org === undefined) return await sendNotFound(reply, 'Org')
-      org.canSetupSaml = allowed
+      updateOrg(state, org, { canSetupSaml: allowed })
       return OK
     })
   }
@@ -78,7 +79,7 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
       provider: fields.oneOf('provider', SAML_PROVIDERS, { required: true })
     }
     if (!fields.ok || org === undefined) return await sendFieldErrors(reply, fields.errors)
-    org.sso = { kind: 'saml', settings, live: false }
+    setUpSso(state, org, { kind: 'saml', settings, live: false })
     return OK
   })
 
@@ -95,7 +96,7 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
     }
     for (const name of type === undefined ? [] : OIDC_FIELDS[type]) settings[name] = fields.string(name, { required: true })
     if (!fields.ok || org === undefined) return await sendFieldErrors(reply, fields.errors)
-    org.sso = { kind: 'oidc', settings, live: false }
+    setUpSso(state, org, { kind: 'oidc', settings, live: false })
     return OK
   })
 
@@ -103,14 +104,14 @@ export function ssoRoutes (app: FastifyInstance, context: StandInContext): void 
     const org = state.orgs.get(request.params.orgId)
     if (org === undefined) return await sendNotFound(reply, 'Org')
     if (org.sso === undefined) return await sendFieldErrors(reply, { org_id: ['No SAML or OIDC connection is set up for this org'] })
-    org.sso.live = true
+    takeSsoLive(state, org, org.sso)
     return OK
   })
 
   app.delete<OrgParams>('/api/backend/v1/saml_idp_metadata/:orgId', async (request, reply) => {
     const org = state.orgs.get(request.params.orgId)
     if (org === undefined || org.sso === undefined) return await sendNotFound(reply, org === undefined ? 'Org' : 'SAML connection')
-    org.sso = undefined
+    removeSso(state, org)
     return OK
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { StandInContext } from '../context.js'
 import { Fields } from '../http.js'
 import type { StepUpGrant } from '../records.js'
+import { sendMfaPhoneCode } from '../changes/sign-ins.js'
 
 const BASE = '/api/backend/v1/mfa/step-up'
 const GRANT_TYPES = ['ONE_TIME_USE', 'TIME_BASED'] as const
@@ -98,9 +99,8 @@ export function stepUpMfaRoutes (app: FastifyInstance, context: StandInContext):
     const user = state.users.get(userId!)
     if (user === undefined) return await sendMfaError(reply, 'user_not_found')
     if (user.mfa?.type !== 'Phone') return await sendMfaError(reply, 'mfa_not_enabled')
-    if (!user.mfa.phones.some((phone) => phone.phoneId === phoneId)) {
-      return await sendMfaError(reply, 'invalid_request_fields', { mfa_phone_id: 'phone_not_found' })
-    }
+    const phone = user.mfa.phones.find((candidate) => candidate.phoneId === phoneId)
+    if (phone === undefined) return await sendMfaError(reply, 'invalid_request_fields', { mfa_phone_id: 'phone_not_found' })
     const challengeId = state.ids.uuid()
     state.smsChallenges.set(challengeId, {
       challengeId,
@@ -111,6 +111,7 @@ export function stepUpMfaRoutes (app: FastifyInstance, context: StandInContext):
       validForSeconds: validForSeconds!,
       expiresAt: state.nowSeconds() + SMS_CHALLENGE_SECONDS
     })
+    sendMfaPhoneCode(state, user, phone)
     return { challenge_id: challengeId }
   })
 

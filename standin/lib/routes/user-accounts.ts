@@ -3,6 +3,7 @@ import type { StandInContext } from '../context.js'
 import { Fields, OK, sendFieldErrors, sendNotFound } from '../http.js'
 import type { StoredUser } from '../records.js'
 import type { StandInState } from '../state.js'
+import { createUser, deleteUser, disableUser, enableUser, logOutEverywhere, updateUser } from '../changes/users.js'
 
 const BASE = '/api/backend/v1/user'
 /** PropelAuth's default password rule. */
@@ -68,7 +69,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
       properties: user.properties,
       updatePasswordRequired: user.updatePasswordRequired
     })
-    state.users.set(stored.userId, stored)
+    createUser(state, stored)
     if (!stored.emailConfirmed && user.sendConfirmation) {
       state.sendEmail({ to: stored.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, stored) })
     }
@@ -92,9 +93,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     checkUnique(state, fields, { username: changes.username }, user.userId)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     // Only the fields sent change; metadata and properties are replaced as a whole.
-    for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) Object.assign(user, { [key]: value })
-    }
+    updateUser(state, user, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)))
     return OK
   })
 
@@ -107,8 +106,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     checkEmailFree(state, fields, 'new_email', newEmail, user.userId)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
     // Simplified: the address changes at once; with confirmation required it is unconfirmed and a link is "sent".
-    user.email = newEmail!
-    user.emailConfirmed = requireConfirmation !== true
+    updateUser(state, user, { email: newEmail!, emailConfirmed: requireConfirmation !== true })
     if (requireConfirmation === true) state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, user) })
     return OK
   })
@@ -121,9 +119,7 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
     const askToUpdate = fields.boolean('ask_user_to_update_password_on_login') ?? false
     checkPassword(fields, 'password', password)
     if (!fields.ok) return await sendFieldErrors(reply, fields.errors)
-    user.password = password
-    user.passwordHash = undefined
-    user.updatePasswordRequired = askToUpdate
+    updateUser(state, user, { password, passwordHash: undefined, updatePasswordRequired: askToUpdate })
     return OK
   })
 
@@ -140,20 +136,17 @@ export function userAccountRoutes (app: FastifyInstance, context: StandInContext
       }
     })
   }
-  action('PUT', 'clear_password', (user) => { user.password = undefined; user.passwordHash = undefined })
+  action('PUT', 'clear_password', (user) => { updateUser(state, user, { password: undefined, passwordHash: undefined }) })
   // Disabling a user, as logging them out everywhere, ends their browser sessions at once.
-  action('POST', 'disable', (user) => { user.enabled = false; state.sessions.endAllOf(user.userId) })
-  action('POST', 'enable', (user) => { user.enabled = true })
-  action('POST', 'disable_2fa', (user) => { user.mfa = null })
-  action('POST', 'logout_all_sessions', (user) => {
-    user.sessionsRevokedAt = state.nowSeconds()
-    state.sessions.endAllOf(user.userId)
-  })
-  action('PUT', 'can_create_orgs/enable', (user) => { user.canCreateOrgs = true })
-  action('PUT', 'can_create_orgs/disable', (user) => { user.canCreateOrgs = false })
+  action('POST', 'disable', (user) => { disableUser(state, user) })
+  action('POST', 'enable', (user) => { enableUser(state, user) })
+  action('POST', 'disable_2fa', (user) => { updateUser(state, user, { mfa: null }) })
+  action('POST', 'logout_all_sessions', (user) => { logOutEverywhere(state, user) })
+  action('PUT', 'can_create_orgs/enable', (user) => { updateUser(state, user, { canCreateOrgs: true }) })
+  action('PUT', 'can_create_orgs/disable', (user) => { updateUser(state, user, { canCreateOrgs: false }) })
 
   app.delete<UserParams>(`${BASE}/:userId`, async (request, reply) => {
-    if (!state.deleteUser(request.params.userId)) return await sendNotFound(reply, 'User')
+    if (!deleteUser(state, request.params.userId)) return await sendNotFound(reply, 'User')
     return OK
   })
 

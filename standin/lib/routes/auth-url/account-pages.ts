@@ -15,6 +15,10 @@ import { AUTH_URL_PATHS, HOSTED_FORM_PATHS } from '../../auth-url/paths.js'
 import { clearSessionCookie, sessionSecret } from '../../auth-url/session-cookie.js'
 import { Fields } from '../../http.js'
 import type { StoredOrg, StoredUser } from '../../records.js'
+import { endSession } from '../../changes/sign-ins.js'
+import { updateUser } from '../../changes/users.js'
+import { createOrg } from '../../changes/orgs.js'
+import { addMember } from '../../changes/memberships.js'
 
 type PageQuery = { Querystring: Record<string, unknown> }
 
@@ -99,8 +103,8 @@ ${context.features.orgs && user.canCreateOrgs ? html`<p><a href="${AUTH_URL_PATH
     const firstName = fields.string('first_name')
     const lastName = fields.string('last_name')
     if (!fields.ok) return await sendPage(reply, 400, 'Your account', HOME, 'Names must be text.')
-    ready.user.firstName = firstName === undefined || firstName.trim() === '' ? undefined : firstName.trim()
-    ready.user.lastName = lastName === undefined || lastName.trim() === '' ? undefined : lastName.trim()
+    const named = (name: string | undefined): string | undefined => name === undefined || name.trim() === '' ? undefined : name.trim()
+    updateUser(state, ready.user, { firstName: named(firstName), lastName: named(lastName) })
     return await reply.header('cache-control', 'no-store').redirect(withReturnUrl(AUTH_URL_PATHS.account, ready.returnTo), 303)
   })
 
@@ -108,7 +112,7 @@ ${context.features.orgs && user.canCreateOrgs ? html`<p><a href="${AUTH_URL_PATH
     if (!fromOwnPage(request)) return await refuseForeignPost(reply, HOME)
     const secret = sessionSecret(request, context.authUrl)
     if (secret !== undefined) {
-      state.sessions.end(secret)
+      endSession(state, secret)
       clearSessionCookie(reply, context.authUrl)
     }
     return await reply.header('cache-control', 'no-store').redirect(AUTH_URL_PATHS.login, 303)
@@ -168,9 +172,9 @@ ${backLink(returnTo)}`
     if (!fields.ok) return await sendPage(reply, 400, 'Create an organization', createOrgForm(ready.returnTo, ''), 'Give the organization a name.')
 
     const org = state.newOrg({ orgId: state.ids.uuid(), name: name!.trim() })
+    createOrg(state, org)
     // Whoever creates an org holds its highest role.
-    org.members.set(ready.user.userId, { role: state.roleModelFor(org).roleHierarchy[0], additionalRoles: [], joinedAt: state.nowSeconds() })
-    state.orgs.set(org.orgId, org)
+    addMember(state, org, ready.user, state.roleModelFor(org).roleHierarchy[0], [])
     const next = ready.returnTo ?? `${AUTH_URL_PATHS.org}?id=${encodeURIComponent(org.orgId)}`
     return await reply.header('cache-control', 'no-store').redirect(next, 303)
   })

@@ -18,6 +18,8 @@ import { Fields } from '../../http.js'
 import type { StoredUser } from '../../records.js'
 import { accountRefusal, tooManyFailedSignIns, verifyMfaCode, verifyPassword } from '../../sign-in.js'
 import { checkPassword, checkUnique, confirmationLink } from '../user-accounts.js'
+import { createUser } from '../../changes/users.js'
+import { sendMfaPhoneCode } from '../../changes/sign-ins.js'
 
 type PageQuery = { Querystring: Record<string, unknown> }
 
@@ -138,6 +140,8 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
     if (user.mfa !== null) {
       const signIn = state.ids.hex(24)
       state.sessions.awaitMfa(signIn, { userId: user.userId, rt: returnUrl.url, expiresAt: state.nowSeconds() + MFA_WAIT_SECONDS, attemptsLeft: MFA_ATTEMPTS })
+      // The page says a code went to the first phone: PropelAuth would text it now.
+      if (user.mfa.type === 'Phone' && user.mfa.phones.length > 0) sendMfaPhoneCode(state, user, user.mfa.phones[0])
       return await sendPage(reply, 200, 'Verify it is you', mfaForm(user, signIn))
     }
     return await signInAndRedirect(context, reply, user, returnUrl.url)
@@ -196,7 +200,7 @@ export function loginPageRoutes (app: FastifyInstance, context: StandInContext):
       lastName: values.lastName === '' ? undefined : values.lastName,
       signupQueryParameters: parameters
     })
-    state.users.set(user.userId, user)
+    createUser(state, user)
     // PropelAuth asks a new user to confirm their address; the email is in `state.outbox`.
     state.sendEmail({ to: user.email, kind: 'email_confirmation', link: confirmationLink(context.authUrl, user) })
     return await signInAndRedirect(context, reply, user, returnUrl.url)

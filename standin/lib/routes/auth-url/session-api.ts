@@ -5,6 +5,7 @@ import { AUTH_URL_PATHS } from '../../auth-url/paths.js'
 import { clearSessionCookie, sessionSecret } from '../../auth-url/session-cookie.js'
 import type { StoredUser } from '../../records.js'
 import { userMetadata } from '../../wire.js'
+import { endSession } from '../../changes/sign-ins.js'
 
 type RefreshQuery = { Querystring: { active_org_id?: unknown } }
 
@@ -78,7 +79,7 @@ export function sessionApiRoutes (app: FastifyInstance, context: StandInContext)
     if (!fromAllowedOrigin(request, reply)) return await refuseOrigin(reply, origins, request.headers.origin)
     const secret = sessionSecret(request, context.authUrl)
     if (secret !== undefined) {
-      state.sessions.end(secret)
+      endSession(state, secret)
       clearSessionCookie(reply, context.authUrl)
     }
     return { redirect_to: `${context.authUrl}${AUTH_URL_PATHS.login}` }
