@@ -33,6 +33,10 @@ import { createTestSession, type CreateSessionOptions, type StandInSession } fro
 import { accountPageRoutes } from './lib/routes/auth-url/account-pages.js'
 import { loginPageRoutes } from './lib/routes/auth-url/login-pages.js'
 import { sessionApiRoutes } from './lib/routes/auth-url/session-api.js'
+import { WebhookDispatcher } from './lib/webhooks/dispatcher.js'
+import { checkWebhookEndpoints, type StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
+import type { StandInWebhooks, WebhookAttempt, WebhookDelivery } from './lib/webhooks/deliveries.js'
+import { checkWebhookTimeoutSeconds } from './lib/webhooks/post.js'
 
 export type { StandInFeatures } from './lib/context.js'
 export type { StandInFault } from './lib/faults.js'
@@ -46,6 +50,18 @@ export { LOGIN_TOKEN_MINUTES } from './lib/routes/login.js'
 export { SESSION_LIFETIME_SECONDS } from './lib/auth-url/sessions.js'
 export { FAILED_SIGN_IN_LIMIT } from './lib/state.js'
 export type { StandInSession, StandInSessionCookie, CreateSessionOptions } from './lib/auth-url/test-sessions.js'
+export type { StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
+export type {
+  StandInWebhooks,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookEndpointInfo
+} from './lib/webhooks/deliveries.js'
+export { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventFields, type WebhookEventType } from './lib/webhooks/events.js'
+export { createWebhookSecret } from './lib/webhooks/secrets.js'
+export { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS } from './lib/webhooks/retry-schedule.js'
+export { DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './lib/webhooks/post.js'
 export {
   DEFAULT_SEED,
   loadSeed,
@@ -107,6 +123,17 @@ export interface StandInOptions {
   faults?: StandInFault[]
   /** Called after each answered call (the CLI logs them with it). */
   onCall?: (call: StandInCall) => void
+  /**
+   * Webhook endpoints: every change PropelAuth reports is posted to each, signed
+   * as Svix signs (`svix-id`, `svix-timestamp`, `svix-signature`) with its
+   * secret, and retried on Svix's schedule, on the stand-in's clock:
+   * `[{ url: 'http://localhost:3000/webhooks', secret: createWebhookSecret() }]`.
+   */
+  webhooks?: StandInWebhookEndpoint[]
+  /** How long an endpoint has to answer an attempt before it counts as failed. Default 15, as Svix. */
+  webhookTimeoutSeconds?: number
+  /** Called after each webhook attempt, with its delivery (the CLI logs them with it). */
+  onWebhookAttempt?: (attempt: WebhookAttempt, delivery: WebhookDelivery) => void
 }
 
 export interface StandIn {
@@ -131,6 +158,8 @@ export interface StandIn {
   calls: StandInCall[]
   /** The code step-up MFA challenges and the login page's MFA step accept. */
   mfaCode: string
+  /** The webhooks sent so far, and what a test needs to wait for them, retry them, replay them. */
+  webhooks: StandInWebhooks
   /**
    * Signs a stored user (by id or email) in as the login page would and gives
    * the session cookie, for end-to-end tests that should not drive the form:
@@ -141,8 +170,13 @@ export interface StandIn {
   createAccessToken: (userIdOrEmail: string, options?: { durationInMinutes?: number, activeOrgId?: string }) => Promise<string>
   /** Signs any claims with the stand-in's key, for tokens the state does not describe. */
   mintAccessToken: (options?: MintAccessTokenOptions) => Promise<string>
-  /** Back to the start: the seed's state, the initial features, rate limits and faults, no recorded calls. */
+  /**
+   * Back to the start: the seed's state, the initial features, rate limits,
+   * faults and webhook endpoints, no recorded calls or webhook deliveries
+   * (retries pending are dropped).
+   */
   reset: () => void
+  /** Stops listening, and stops the webhooks: no retry is made after, and no timer is left. */
   close: () => Promise<void>
 }
 
@@ -174,6 +208,8 @@ function checkFrontendTokenMinutes (minutes: unknown): number {
 export async function startStandIn (options: StandInOptions = {}): Promise<StandIn> {
   const allowedOrigins = checkAllowedOrigins(options.allowedOrigins)
   const frontendTokenSeconds = Math.round(checkFrontendTokenMinutes(options.frontendTokenMinutes) * 60)
+  const webhookTargets = checkWebhookEndpoints(options.webhooks)
+  const webhookTimeoutMs = checkWebhookTimeoutSeconds(options.webhookTimeoutSeconds) * 1000
   const host = options.host ?? '127.0.0.1'
   const apiKey = options.apiKey ?? `standin_${randomBytes(16).toString('hex')}`
   const seed = await loadSeed(options.seed ?? DEFAULT_SEED)
@@ -252,7 +288,21 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     scimRoutes(orgScope, context)
   })
 
-  await app.listen({ port: options.port ?? 0, host })
+  const webhooks = new WebhookDispatcher({
+    targets: webhookTargets,
+    now,
+    // Message ids of their own, so that configuring webhooks does not shift the seeded ids of users and orgs.
+    newIds: () => createIdSource(options.idSeed === undefined ? undefined : `${String(options.idSeed)}/webhook-messages`),
+    timeoutMs: webhookTimeoutMs,
+    onAttempt: options.onWebhookAttempt
+  })
+  state.events.subscribe((event) => { webhooks.send(event) })
+  try {
+    await app.listen({ port: options.port ?? 0, host })
+  } catch (error) {
+    await webhooks.close()
+    throw error
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   if (authUrl === '') authUrl = `http://localhost:${port}`
@@ -270,6 +320,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     rateLimits,
     calls,
     mfaCode: context.mfaCode,
+    webhooks,
     createAccessToken: async (userIdOrEmail, tokenOptions = {}) => {
       const user = state.users.get(userIdOrEmail) ?? state.findUserByEmail(userIdOrEmail)
       if (user === undefined) throw new Error(`stand-in: no user ${userIdOrEmail}`)
@@ -288,7 +339,11 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
       for (const fault of options.faults ?? []) faults.add(fault)
       rateLimits.set(options.rateLimits ?? [])
       calls.length = 0
+      webhooks.reset()
     },
-    close: async () => { await app.close() }
+    close: async () => {
+      await webhooks.close()
+      await app.close()
+    }
   }
 }

@@ -81,7 +81,9 @@ export const SUITES = {
     'standin/test/orgs.test.ts',
     'standin/test/session-api.test.ts',
     'standin/test/sso-scim.test.ts',
-    'standin/test/users.test.ts'
+    'standin/test/users.test.ts',
+    'standin/test/webhook-retries.test.ts',
+    'standin/test/webhooks.test.ts'
   ]
 } as const satisfies Record<string, readonly string[]>
 
