@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util'
 import { startStandIn, type StandIn } from './index.js'
 import type { StandInCall } from './lib/hooks.js'
 import { checkAllowedOrigins } from './lib/auth-url/origins.js'
+import { webhookCliEndpoints, formatWebhookAttempt } from './lib/webhooks/cli.js'
+import type { StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
+import { createWebhookSecret } from './lib/webhooks/secrets.js'
 
 const DEFAULT_PORT = 4000
 
@@ -27,7 +30,14 @@ Options:
   --allowed-origin <origin>
                       A web origin, besides localhost, 127.0.0.1 and [::1] on any
                       port, whose pages may use the auth URL (repeatable)
-  --quiet             Do not log each call
+  --webhook <url>     Post PropelAuth's webhook events to this URL, signed as
+                      Svix signs them and retried on Svix's schedule (repeatable)
+  --webhook-secret <whsec_…>
+                      The signing secret of the --webhook endpoints: one for
+                      all, or one per --webhook in the same order
+  --new-webhook-secret
+                      Print a fresh signing secret and exit
+  --quiet             Do not log each call and webhook attempt
   -h, --help          Show this help
 
 Point fastify-propelauth at it with the three values it prints:
@@ -43,11 +53,15 @@ interface CliOptions {
   seed?: string
   apiKey?: string
   allowedOrigins: string[]
+  webhooks: StandInWebhookEndpoint[]
   quiet: boolean
 }
 
-/** Parses the command line; throws a UsageError saying what is wrong. Returns undefined for --help. */
-function parseCli (argv: string[]): CliOptions | undefined {
+/** What the command does: serve, or only print something and exit. */
+type CliAction = { serve: CliOptions } | { print: string }
+
+/** Parses the command line; throws a UsageError saying what is wrong. */
+function parseCli (argv: string[]): CliAction {
   let parsed
   try {
     parsed = parseArgs({
@@ -58,6 +72,9 @@ function parseCli (argv: string[]): CliOptions | undefined {
         seed: { type: 'string' },
         'api-key': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
+        webhook: { type: 'string', multiple: true },
+        'webhook-secret': { type: 'string', multiple: true },
+        'new-webhook-secret': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       },
@@ -68,17 +85,22 @@ function parseCli (argv: string[]): CliOptions | undefined {
     throw new UsageError((error as Error).message)
   }
   const { values } = parsed
-  if (values.help === true) return undefined
+  if (values.help === true) return { print: HELP }
+  if (values['new-webhook-secret'] === true) return { print: createWebhookSecret() }
   const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${values.port ?? ''}`)
   if (values['api-key'] !== undefined && values['api-key'].trim() === '') throw new UsageError('--api-key must not be empty')
   let allowedOrigins: string[]
+  let webhooks: StandInWebhookEndpoint[]
   try {
     allowedOrigins = checkAllowedOrigins(values['allowed-origin'] ?? [], () => '--allowed-origin')
+    webhooks = webhookCliEndpoints(values.webhook ?? [], values['webhook-secret'] ?? [])
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  return { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], allowedOrigins, quiet: values.quiet === true }
+  return {
+    serve: { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], allowedOrigins, webhooks, quiet: values.quiet === true }
+  }
 }
 
 function formatCall (call: StandInCall): string {
@@ -87,6 +109,12 @@ function formatCall (call: StandInCall): string {
 
 function plural (count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function webhookLines (standIn: StandIn): string[] {
+  const urls = standIn.webhooks.endpoints.map((endpoint) => endpoint.url)
+  if (urls.length === 0) return []
+  return [`Webhooks: every event is posted to ${urls.join(', ')}, signed with the secret given (each attempt is logged).`]
 }
 
 function banner (standIn: StandIn): string {
@@ -108,26 +136,30 @@ function banner (standIn: StandIn): string {
     `${plural(users.length, 'user')}, ${plural(standIn.state.orgs.size, 'org')}. Development login: POST ${standIn.apiBaseUrl}/login`,
     '  (form fields username=<email>, password=<password>, and mfa_code=<code> for users with MFA)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
     `MFA code for users enrolled in MFA: ${standIn.mfaCode}`,
+    ...webhookLines(standIn),
     '',
     'Press Ctrl+C to stop.',
     ''
   ].join('\n')
 }
 
-/** Runs the command; resolves with the running stand-in, or undefined when it only printed help. */
+/** Runs the command; resolves with the running stand-in, or undefined when it only printed something. */
 async function runCli (argv: string[], out: (line: string) => void = console.log): Promise<StandIn | undefined> {
-  const options = parseCli(argv)
-  if (options === undefined) {
-    out(HELP)
+  const action = parseCli(argv)
+  if ('print' in action) {
+    out(action.print)
     return undefined
   }
+  const options = action.serve
   const standIn = await startStandIn({
     port: options.port,
     host: options.host,
     seed: options.seed,
     apiKey: options.apiKey,
     allowedOrigins: options.allowedOrigins,
-    onCall: options.quiet ? undefined : (call) => out(formatCall(call))
+    webhooks: options.webhooks,
+    onCall: options.quiet ? undefined : (call) => out(formatCall(call)),
+    onWebhookAttempt: options.quiet ? undefined : (attempt, delivery) => out(formatWebhookAttempt(attempt, delivery))
   })
   out(banner(standIn))
   return standIn

@@ -4,6 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
+import { SEEDED } from './helpers/harness.js'
+import { startReceiver } from './helpers/webhook-receiver.js'
+import { webhookCliEndpoints } from '../lib/webhooks/cli.js'
 
 const CLI = new URL('../cli.ts', import.meta.url).pathname
 
@@ -80,14 +83,57 @@ test('--help prints the usage and exits 0; a bad flag or seed exits non-zero wit
   const badPort = run(['--port', 'eighty'])
   const badSeed = run(['--port', '0', '--seed', '/nonexistent/seed.json'])
   const badOrigin = run(['--port', '0', '--allowed-origin', 'https://app.example.test/path'])
-  const [[helpCode], [badPortCode], [badSeedCode], [badOriginCode]] = await Promise.all([help, badPort, badSeed, badOrigin].map(async ({ child }) => await once(child, 'exit')))
+  const newSecret = run(['--new-webhook-secret'])
+  const noSecret = run(['--port', '0', '--webhook', 'http://127.0.0.1:9/webhooks'])
+  const exits = await Promise.all([help, badPort, badSeed, badOrigin, newSecret, noSecret].map(async ({ child }) => await once(child, 'exit')))
+  const [[helpCode], [badPortCode], [badSeedCode], [badOriginCode], [newSecretCode], [noSecretCode]] = exits
 
   t.equal(helpCode, 0)
-  t.match(help.output(), /Usage: fastify-propelauth-standin \[options\][\s\S]*--seed <file\.json>/)
+  t.match(help.output(), /Usage: fastify-propelauth-standin \[options\][\s\S]*--seed <file\.json>[\s\S]*--webhook <url>[\s\S]*--webhook-secret <whsec_…>[\s\S]*--new-webhook-secret/)
   t.equal(badPortCode, 2)
   t.match(badPort.output(), /--port must be a whole number from 0 to 65535, not eighty\nRun with --help for usage\./)
   t.equal(badSeedCode, 1)
   t.match(badSeed.output(), /cannot read \/nonexistent\/seed\.json: ENOENT/)
   t.equal(badOriginCode, 2)
   t.match(badOrigin.output(), /--allowed-origin must be an origin as browsers send it, "https:\/\/app.example.test", not "https:\/\/app.example.test\/path"/)
+  t.equal(newSecretCode, 0)
+  t.match(newSecret.output(), /^whsec_[A-Za-z0-9+/]{32}\n$/, '--new-webhook-secret prints a fresh secret, and nothing else')
+  t.equal(noSecretCode, 2)
+  t.match(noSecret.output(), /--webhook needs --webhook-secret <whsec_…>: the secret your receiver verifies with \(--new-webhook-secret prints a fresh one\)\nRun with --help for usage\./)
+})
+
+test('--webhook and --webhook-secret: events are posted signed, and each attempt is logged without the secret', async (t) => {
+  const receiver = await startReceiver(t)
+  const cli = run(['--port', '0', '--api-key', 'cli-test-key', '--webhook', receiver.url, '--webhook-secret', receiver.secret])
+  t.teardown(() => { if (cli.child.exitCode === null) cli.child.kill('SIGKILL') })
+  const banner = await cli.waitFor('Press Ctrl+C to stop.')
+  t.match(banner, `Webhooks: every event is posted to ${receiver.url}, signed with the secret given`)
+  const apiBaseUrl = /API base URL: +(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]
+  const disabled = await fetch(`${apiBaseUrl}/api/backend/v1/user/${SEEDED.member}/disable`, { method: 'POST', headers: { authorization: 'Bearer cli-test-key' } })
+  t.equal(disabled.status, 200)
+  await receiver.waitFor(1)
+  t.same(receiver.events(), [{ event_type: 'user.disabled', user_id: SEEDED.member }], 'verified with Svix\'s library')
+  const log = await cli.waitFor(/webhook user\.disabled msg_[0-9A-Za-z]{27} → http:\/\/127\.0\.0\.1:\d+\/webhooks 204 \(attempt 1 of 8\)/)
+  t.notOk(log.includes(receiver.secret.slice('whsec_'.length)), 'the secret is not printed')
+  cli.child.kill('SIGTERM')
+  const [code] = await once(cli.child, 'exit')
+  t.equal(code, 0)
+})
+
+test('webhook flags pair each --webhook with a secret, and say what is wrong without showing one', async (t) => {
+  const secret = 'whsec_' + Buffer.alloc(24, 7).toString('base64')
+  const other = 'whsec_' + Buffer.alloc(24, 8).toString('base64')
+  t.same(webhookCliEndpoints([], []), [])
+  t.same(webhookCliEndpoints(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'], [secret]), [{ url: 'http://127.0.0.1:9/a', secret }, { url: 'http://127.0.0.1:9/b', secret }], 'one secret for all')
+  t.same(webhookCliEndpoints(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'], [secret, other]), [{ url: 'http://127.0.0.1:9/a', secret }, { url: 'http://127.0.0.1:9/b', secret: other }], 'one each, in order')
+  const refusals: Array<[string[], string[], RegExp]> = [
+    [[], [secret], /^--webhook-secret needs a --webhook URL to sign for$/],
+    [['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b', 'http://127.0.0.1:9/c'], [secret, other], /^--webhook-secret: give one secret for every --webhook, or one per --webhook in the same order \(2 secrets for 3 URLs\)$/],
+    [['http://127.0.0.1:9/a'], ['whsec_c2hvcnQ='], /^--webhook-secret holds a key of 5 bytes; a key needs at least 24/],
+    [['127.0.0.1:9/a'], [secret], /^--webhook must be an absolute http or https URL/]
+  ]
+  for (const [urls, secrets, message] of refusals) {
+    const error = t.throws(() => webhookCliEndpoints(urls, secrets), message) as Error
+    t.notMatch(error.message, /c2hvcnQ|BwcH|CAgI/, 'no secret in the message')
+  }
 })
