@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test, type Test } from 'tap'
 import { createManualClock, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type WebhookDelivery } from '../index.js'
+import { createDueAlarm } from '../lib/webhooks/due-alarm.js'
 import { harness, SEEDED, type StandInHarness } from './helpers/harness.js'
 import { downReceiverUrl, startReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
 
@@ -173,6 +174,35 @@ test('reset() drops the retries pending; reset() and close() cancel an attempt i
   const hanging = standIn.webhooks.deliveries[0]
   await standIn.close()
   t.match(hanging, { status: 'cancelled', attempts: [{ ok: false, error: /^cancelled/ }] }, 'close() ends the attempt in flight and waits for it')
+})
+
+test('the alarm that makes retries: on a manual clock when it moves, on any other clock at the time set', async (t) => {
+  const manual = createManualClock(START)
+  let moves = 0
+  const onManual = createDueAlarm(manual.now, () => { moves++ })
+  onManual.setFor(START.getTime() + 60_000)
+  manual.advance(1)
+  manual.set(START)
+  t.equal(moves, 2, 'each move rings, whatever the time set: the dispatcher looks for what is due')
+  onManual.stop()
+  manual.advance(1)
+  t.equal(moves, 2, 'not after stop()')
+
+  let rings = 0
+  const timed = createDueAlarm(Date.now, () => { rings++ })
+  t.teardown(() => timed.stop())
+  const rung = new Promise<void>((resolve) => {
+    const alarm = createDueAlarm(Date.now, resolve)
+    alarm.setFor(Date.now() + 20)
+  })
+  await rung
+  timed.setFor(Date.now() + 20)
+  timed.setFor(undefined)
+  timed.setFor(Date.now() + 10_000)
+  timed.stop()
+  timed.setFor(Date.now())
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(rings, 0, 'a time replaced, cleared or set after stop() never rings')
 })
 
 test('closing on the real clock leaves no timer: the program ends at once, though a retry was due in 5 s', async (t) => {
