@@ -149,6 +149,7 @@ test('closing with retries pending cancels them: no attempt after, on a manual c
   t.same(await standIn.webhooks.deliverDue(), [])
   t.equal(receiver.received.length, 1, 'no attempt after close')
   await t.rejects(standIn.webhooks.replay(delivery), /the stand-in is closed/)
+  t.throws(() => standIn.webhooks.addEndpoint({ url: receiver.url, secret: receiver.secret }), /the stand-in is closed/)
 })
 
 test('reset() drops the retries pending; reset() and close() cancel an attempt in flight', async (t) => {

@@ -75,6 +75,7 @@ export class WebhookDispatcher implements StandInWebhooks {
   }
 
   addEndpoint (endpoint: StandInWebhookEndpoint): () => void {
+    if (this.#closed) throw new Error('stand-in webhooks.addEndpoint: the stand-in is closed')
     const target = checkWebhookEndpoint(endpoint, 0, addEndpointFieldName)
     this.#targets.set(target, new AbortController())
     return () => { this.#removeTarget(target) }
