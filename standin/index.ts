@@ -35,7 +35,7 @@ import { loginPageRoutes } from './lib/routes/auth-url/login-pages.js'
 import { sessionApiRoutes } from './lib/routes/auth-url/session-api.js'
 import { WebhookDispatcher } from './lib/webhooks/dispatcher.js'
 import { checkWebhookEndpoints, type StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
-import type { StandInWebhooks, WebhookAttempt, WebhookDelivery } from './lib/webhooks/deliveries.js'
+import type { StandInWebhookAttempt, StandInWebhookDelivery, StandInWebhooks } from './lib/webhooks/deliveries.js'
 import { checkWebhookTimeoutSeconds } from './lib/webhooks/post.js'
 
 export type { StandInFeatures } from './lib/context.js'
@@ -52,13 +52,13 @@ export { FAILED_SIGN_IN_LIMIT } from './lib/state.js'
 export type { StandInSession, StandInSessionCookie, CreateSessionOptions } from './lib/auth-url/test-sessions.js'
 export type { StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
 export type {
-  StandInWebhooks,
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookDeliveryStatus,
-  WebhookEndpointInfo
+  StandInWebhookAttempt,
+  StandInWebhookDelivery,
+  StandInWebhookDeliveryStatus,
+  StandInWebhookEndpointInfo,
+  StandInWebhooks
 } from './lib/webhooks/deliveries.js'
-export { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventFields, type WebhookEventType } from './lib/webhooks/events.js'
+export { WEBHOOK_EVENT_TYPES } from './lib/webhooks/events.js'
 export { createWebhookSecret } from './lib/webhooks/secrets.js'
 export { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS } from './lib/webhooks/retry-schedule.js'
 export { DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './lib/webhooks/post.js'
@@ -133,7 +133,7 @@ export interface StandInOptions {
   /** How long an endpoint has to answer an attempt before it counts as failed. Default 15, as Svix. */
   webhookTimeoutSeconds?: number
   /** Called after each webhook attempt, with its delivery (the CLI logs them with it). */
-  onWebhookAttempt?: (attempt: WebhookAttempt, delivery: WebhookDelivery) => void
+  onWebhookAttempt?: (attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery) => void
 }
 
 export interface StandIn {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test, type Test } from 'tap'
-import { createManualClock, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type WebhookDelivery } from '../index.js'
+import { createManualClock, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type StandInWebhookDelivery } from '../index.js'
 import { createDueAlarm } from '../lib/webhooks/due-alarm.js'
 import { harness, SEEDED, type StandInHarness } from './helpers/harness.js'
 import { downReceiverUrl, startReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
@@ -16,14 +16,14 @@ interface Setup extends StandInHarness {
   receiver: WebhookReceiver
   clock: ReturnType<typeof createManualClock>
   /** Makes one change (disabling the member) and waits for its first attempt; its delivery. */
-  change: () => Promise<WebhookDelivery>
+  change: () => Promise<StandInWebhookDelivery>
 }
 
 async function onManualClock (t: Test): Promise<Setup> {
   const receiver = await startReceiver(t)
   const clock = createManualClock(START)
   const setup = await harness(t, { now: clock.now, webhooks: [{ url: receiver.url, secret: receiver.secret }] })
-  const change = async (): Promise<WebhookDelivery> => {
+  const change = async (): Promise<StandInWebhookDelivery> => {
     t.equal((await setup.api('POST', DISABLE_MEMBER)).status, 200)
     await setup.standIn.webhooks.settled()
     return setup.standIn.webhooks.deliveries.at(-1)!

@@ -1,5 +1,6 @@
 import { test, type Test } from 'tap'
-import { createWebhookSecret, type StandIn, type StandInOptions, type WebhookEvent } from '../index.js'
+import type { PropelAuthWebhookEvent } from 'fastify-propelauth/webhooks'
+import { createWebhookSecret, WEBHOOK_EVENT_TYPES, type StandIn, type StandInOptions } from '../index.js'
 import { harness, SEEDED, type StandInHarness } from './helpers/harness.js'
 import { sessionCookieSet, submit } from './helpers/auth-url.js'
 import { startReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
@@ -21,13 +22,13 @@ async function withReceiver (t: Test, options: StandInOptions = {}): Promise<Set
 }
 
 /** The events sent so far, in the order they were reported; waits for every attempt first. */
-async function sent (standIn: StandIn): Promise<WebhookEvent[]> {
+async function sent (standIn: StandIn): Promise<PropelAuthWebhookEvent[]> {
   await standIn.webhooks.settled()
   return standIn.webhooks.deliveries.map((delivery) => delivery.event)
 }
 
 /** Deliveries may arrive in any order (as PropelAuth's): compare them as sets. */
-function sorted (events: WebhookEvent[]): WebhookEvent[] {
+function sorted (events: PropelAuthWebhookEvent[]): PropelAuthWebhookEvent[] {
   return [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 }
 
@@ -54,7 +55,7 @@ test('changes through the backend API: one event each, signed as Svix signs, ver
   await api('DELETE', `${ORG}/${orgId}`)
   await api('DELETE', `${USER}/${userId}`)
 
-  const expected: WebhookEvent[] = [
+  const expected: PropelAuthWebhookEvent[] = [
     { event_type: 'user.created', user_id: userId, email: 'new@acme.test', email_confirmed: true, first_name: 'New', username: 'newbie' },
     { event_type: 'org.created', org_id: orgId, name: 'Globex' },
     { event_type: 'user.updated', user_id: userId },
@@ -199,8 +200,8 @@ test('two endpoints get every event under one message id, each signed with its o
   await standIn.webhooks.settled()
 
   const expected = [{ event_type: 'user.disabled', user_id: SEEDED.member }, { event_type: 'user.login', user_id: SEEDED.admin }]
-  t.same(sorted(first.events()), sorted(expected as WebhookEvent[]))
-  t.same(sorted(second.events()), sorted(expected as WebhookEvent[]))
+  t.same(sorted(first.events()), sorted(expected as PropelAuthWebhookEvent[]))
+  t.same(sorted(second.events()), sorted(expected as PropelAuthWebhookEvent[]))
   t.same(loginsOnly.events(), [expected[1]])
   t.same([...first.received, ...second.received, ...loginsOnly.received].filter((delivery) => delivery.refused !== undefined), [])
   const idOf = (receiver: WebhookReceiver, type: string): unknown => receiver.received.find((delivery) => delivery.event?.event_type === type)!.headers['svix-id']
@@ -254,6 +255,7 @@ test('options are checked at start, with messages that name the option and never
   const { startStandIn } = await import('../index.js')
   const secret = createWebhookSecret()
   t.match(secret, /^whsec_[A-Za-z0-9+/]{32}$/, 'createWebhookSecret: whsec_ and base64 of 24 bytes')
+  t.equal(WEBHOOK_EVENT_TYPES.length, 29, 'every event type PropelAuth sends is known, the stand-in\'s or not')
   const url = 'http://127.0.0.1:9/webhooks'
   const cases: Array<[unknown, RegExp]> = [
     [{ webhooks: { url, secret } }, /^stand-in option webhooks must be a list of endpoints, e\.g\. \[\{ url: /],

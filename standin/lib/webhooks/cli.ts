@@ -1,4 +1,4 @@
-import type { WebhookAttempt, WebhookDelivery } from './deliveries.js'
+import type { StandInWebhookAttempt, StandInWebhookDelivery } from './deliveries.js'
 import { checkWebhookEndpoint, type StandInWebhookEndpoint } from './endpoints.js'
 import { delayAfterFailure, WEBHOOK_MAX_ATTEMPTS } from './retry-schedule.js'
 
@@ -33,7 +33,7 @@ function duration (ms: number): string {
 }
 
 /** `12:00:01.234 webhook user.created msg_… → http://localhost:3000/webhooks 204 (attempt 1 of 8)`, with what comes next after a failure. */
-export function formatWebhookAttempt (attempt: WebhookAttempt, delivery: WebhookDelivery): string {
+export function formatWebhookAttempt (attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery): string {
   const time = new Date().toISOString().slice(11, 23)
   const made = delivery.attempts.filter((earlier) => !earlier.replay).length
   const number = attempt.replay ? 'replay' : `attempt ${made} of ${WEBHOOK_MAX_ATTEMPTS}`

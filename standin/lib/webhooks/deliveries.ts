@@ -1,5 +1,5 @@
 import type { StandInWebhookEndpoint } from './endpoints.js'
-import type { WebhookEvent, WebhookEventType } from './events.js'
+import type { PropelAuthWebhookEvent, PropelAuthWebhookEventType } from 'fastify-propelauth/webhooks'
 
 // What `standIn.webhooks` shows a test: each message to each endpoint, and
 // every attempt made to deliver it. Times named `at` are epoch milliseconds
@@ -7,7 +7,7 @@ import type { WebhookEvent, WebhookEventType } from './events.js'
 // scheduled on.
 
 /** One POST of a message to its endpoint. */
-export interface WebhookAttempt {
+export interface StandInWebhookAttempt {
   /** When it was made, on the stand-in's clock (epoch ms). */
   readonly at: number
   /**
@@ -36,38 +36,38 @@ export interface WebhookAttempt {
  * eight attempts failed (`failed`), or given up because the stand-in closed,
  * was reset or lost the endpoint (`cancelled`).
  */
-export type WebhookDeliveryStatus = 'sending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled'
+export type StandInWebhookDeliveryStatus = 'sending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled'
 
 /** One event's message to one endpoint, and what became of it. */
-export interface WebhookDelivery {
+export interface StandInWebhookDelivery {
   /** The message id, sent as `svix-id`: the same on every attempt and replay, and at every endpoint. */
   readonly id: string
-  readonly event: WebhookEvent
+  readonly event: PropelAuthWebhookEvent
   /** The endpoint's URL. */
   readonly url: string
   /** The exact JSON that is posted and signed. */
   readonly body: string
   /** When the event happened, on the stand-in's clock (epoch ms). */
   readonly createdAt: number
-  readonly status: WebhookDeliveryStatus
+  readonly status: StandInWebhookDeliveryStatus
   /** When the next scheduled attempt is due, on the stand-in's clock (epoch ms); undefined when none is. */
   readonly nextAttemptAt: number | undefined
   /** Oldest first. */
-  readonly attempts: readonly WebhookAttempt[]
+  readonly attempts: readonly StandInWebhookAttempt[]
 }
 
 /** An endpoint as `standIn.webhooks.endpoints` lists it: its secret is not shown. */
-export interface WebhookEndpointInfo {
+export interface StandInWebhookEndpointInfo {
   readonly url: string
   /** undefined: every event type. */
-  readonly eventTypes: readonly WebhookEventType[] | undefined
+  readonly eventTypes: readonly PropelAuthWebhookEventType[] | undefined
 }
 
 /** `standIn.webhooks`: the endpoints, the deliveries, and what a test needs to wait for them. */
 export interface StandInWebhooks {
-  readonly endpoints: readonly WebhookEndpointInfo[]
+  readonly endpoints: readonly StandInWebhookEndpointInfo[]
   /** Every delivery, oldest first (the latest 1000 that have ended, and all that have not). */
-  readonly deliveries: readonly WebhookDelivery[]
+  readonly deliveries: readonly StandInWebhookDelivery[]
   /**
    * Adds an endpoint while the stand-in runs (an app's URL is often known
    * only once it listens, after it was given the stand-in's). It hears events
@@ -82,11 +82,11 @@ export interface StandInWebhooks {
    * attempt in flight; resolves with the attempts it made. A manual clock
    * does this by itself when it moves, and a timer does it on any other clock.
    */
-  deliverDue: () => Promise<WebhookAttempt[]>
+  deliverDue: () => Promise<StandInWebhookAttempt[]>
   /**
    * Sends a delivery's message again, as Svix's "resend": the same `svix-id`
    * and body, a new timestamp and signature. It is one attempt, outside the
    * schedule: a success ends the delivery's retries, a failure changes nothing.
    */
-  replay: (delivery: WebhookDelivery) => Promise<WebhookAttempt>
+  replay: (delivery: StandInWebhookDelivery) => Promise<StandInWebhookAttempt>
 }

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks'
 import type { Clock } from '../clock.js'
 import type { IdSource } from '../ids.js'
-import type { StandInWebhooks, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpointInfo } from './deliveries.js'
+import type { StandInWebhooks, StandInWebhookAttempt, StandInWebhookDelivery, StandInWebhookDeliveryStatus, StandInWebhookEndpointInfo } from './deliveries.js'
 import { createDueAlarm, type DueAlarm } from './due-alarm.js'
 import { checkWebhookEndpoint, type EndpointFieldName, type StandInWebhookEndpoint, type WebhookTarget } from './endpoints.js'
-import type { WebhookEvent } from './events.js'
+import type { PropelAuthWebhookEvent } from 'fastify-propelauth/webhooks'
 import { newMessageId } from './message-ids.js'
 import { postWebhook } from './post.js'
 import { delayAfterFailure } from './retry-schedule.js'
@@ -14,11 +14,11 @@ import { svixHeaders } from './signature.js'
 export const MAX_ENDED_DELIVERIES = 1000
 const USER_AGENT = 'fastify-propelauth-standin'
 
-/** A delivery as the dispatcher updates it; tests see it through the read-only `WebhookDelivery`. */
-interface DeliveryRecord extends WebhookDelivery {
-  status: WebhookDeliveryStatus
+/** A delivery as the dispatcher updates it; tests see it through the read-only `StandInWebhookDelivery`. */
+interface DeliveryRecord extends StandInWebhookDelivery {
+  status: StandInWebhookDeliveryStatus
   nextAttemptAt: number | undefined
-  attempts: WebhookAttempt[]
+  attempts: StandInWebhookAttempt[]
 }
 
 export interface DispatcherOptions {
@@ -28,7 +28,7 @@ export interface DispatcherOptions {
   /** Makes a new id source for message ids, at start and at each reset (seeded ids repeat). */
   newIds: () => IdSource
   timeoutMs: number
-  onAttempt?: (attempt: WebhookAttempt, delivery: WebhookDelivery) => void
+  onAttempt?: (attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery) => void
 }
 
 /** Attempts run on their own, with no caller to throw to: a fault of the stand-in's is a warning. */
@@ -51,7 +51,7 @@ export class WebhookDispatcher implements StandInWebhooks {
   /** Each endpoint's cancel switch: thrown when it is removed, or the stand-in resets or closes. */
   #targets = new Map<WebhookTarget, AbortController>()
   #deliveries: DeliveryRecord[] = []
-  readonly #targetOf = new WeakMap<WebhookDelivery, WebhookTarget>()
+  readonly #targetOf = new WeakMap<StandInWebhookDelivery, WebhookTarget>()
   readonly #inFlight = new Set<Promise<unknown>>()
   #ids: IdSource
   #closed = false
@@ -63,14 +63,14 @@ export class WebhookDispatcher implements StandInWebhooks {
     this.#alarm = createDueAlarm(options.now, () => { this.deliverDue().catch(warn) })
   }
 
-  get endpoints (): WebhookEndpointInfo[] {
+  get endpoints (): StandInWebhookEndpointInfo[] {
     return [...this.#targets.keys()].map((target) => ({
       url: target.url,
       eventTypes: target.eventTypes === undefined ? undefined : [...target.eventTypes]
     }))
   }
 
-  get deliveries (): WebhookDelivery[] {
+  get deliveries (): StandInWebhookDelivery[] {
     return [...this.#deliveries]
   }
 
@@ -82,7 +82,7 @@ export class WebhookDispatcher implements StandInWebhooks {
   }
 
   /** Sends an event to every endpoint that takes its type. */
-  send (event: WebhookEvent): void {
+  send (event: PropelAuthWebhookEvent): void {
     if (this.#closed) return
     const targets = [...this.#targets.keys()].filter((target) => target.eventTypes?.has(event.event_type) ?? true)
     if (targets.length === 0) return
@@ -103,7 +103,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
   }
 
-  async deliverDue (): Promise<WebhookAttempt[]> {
+  async deliverDue (): Promise<StandInWebhookAttempt[]> {
     if (this.#closed) return []
     const now = this.#options.now()
     const due = this.#deliveries.filter((delivery) => delivery.status === 'retrying' && delivery.nextAttemptAt! <= now)
@@ -114,7 +114,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     return made
   }
 
-  async replay (delivery: WebhookDelivery): Promise<WebhookAttempt> {
+  async replay (delivery: StandInWebhookDelivery): Promise<StandInWebhookAttempt> {
     const target = this.#targetOf.get(delivery)
     if (target === undefined || !this.#deliveries.includes(delivery as DeliveryRecord)) {
       throw new TypeError('stand-in webhooks.replay takes one of standIn.webhooks.deliveries')
@@ -141,7 +141,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     await this.settled()
   }
 
-  #start (delivery: DeliveryRecord, replay: boolean): Promise<WebhookAttempt> {
+  #start (delivery: DeliveryRecord, replay: boolean): Promise<StandInWebhookAttempt> {
     if (!replay) {
       delivery.status = 'sending'
       delivery.nextAttemptAt = undefined
@@ -152,7 +152,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     return attempt
   }
 
-  async #attempt (delivery: DeliveryRecord, replay: boolean): Promise<WebhookAttempt> {
+  async #attempt (delivery: DeliveryRecord, replay: boolean): Promise<StandInWebhookAttempt> {
     const target = this.#targetOf.get(delivery)!
     const cancel = this.#targets.get(target)?.signal ?? AbortSignal.abort()
     const at = this.#options.now()
@@ -162,7 +162,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     const started = performance.now()
     const outcome = await postWebhook(target.url, headers, delivery.body, { timeoutMs: this.#options.timeoutMs, cancel })
     const durationMs = Math.round((performance.now() - started) * 10) / 10
-    const attempt: WebhookAttempt = 'error' in outcome
+    const attempt: StandInWebhookAttempt = 'error' in outcome
       ? { at, timestamp, ok: false, error: outcome.error, durationMs, replay }
       : { at, timestamp, ok: outcome.statusCode >= 200 && outcome.statusCode < 300, statusCode: outcome.statusCode, response: outcome.response, durationMs, replay }
     delivery.attempts.push(attempt)
@@ -172,7 +172,7 @@ export class WebhookDispatcher implements StandInWebhooks {
   }
 
   /** Moves the delivery on after an attempt: done, retried later, given up. */
-  #afterAttempt (delivery: DeliveryRecord, attempt: WebhookAttempt, cancelled: boolean): void {
+  #afterAttempt (delivery: DeliveryRecord, attempt: StandInWebhookAttempt, cancelled: boolean): void {
     if (attempt.ok) {
       delivery.status = 'succeeded'
       delivery.nextAttemptAt = undefined
@@ -191,7 +191,7 @@ export class WebhookDispatcher implements StandInWebhooks {
     this.#setAlarm()
   }
 
-  #tell (attempt: WebhookAttempt, delivery: WebhookDelivery): void {
+  #tell (attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery): void {
     try {
       this.#options.onAttempt?.(attempt, delivery)
     } catch (error) {

@@ -1,4 +1,5 @@
-import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './events.js'
+import type { PropelAuthWebhookEventType } from 'fastify-propelauth/webhooks'
+import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from './events.js'
 import { webhookSecretProblem, webhookSigningKey } from './secrets.js'
 
 /** A webhook endpoint of the project, as PropelAuth's dashboard sets one up (through Svix). */
@@ -8,7 +9,7 @@ export interface StandInWebhookEndpoint {
   /** The endpoint's signing secret, `whsec_` and base64 (`createWebhookSecret()` makes one). Never logged or shown. */
   secret: string
   /** Send only these event types to this endpoint, as Svix's event filter does. Default: every type. */
-  eventTypes?: WebhookEventType[]
+  eventTypes?: PropelAuthWebhookEventType[]
 }
 
 /** An endpoint as deliveries use it: the key decoded, the filter a set. Its key is kept out of sight. */
@@ -16,7 +17,7 @@ export interface WebhookTarget {
   readonly url: string
   readonly key: Buffer
   /** undefined: every event type. */
-  readonly eventTypes: ReadonlySet<WebhookEventType> | undefined
+  readonly eventTypes: ReadonlySet<PropelAuthWebhookEventType> | undefined
 }
 
 /** Names a field of the `index`-th endpoint in messages: `stand-in option webhooks[0].url`, or a command-line flag. */
@@ -38,7 +39,7 @@ function checkUrl (url: unknown, where: string): string {
   return parsed.href
 }
 
-function checkEventTypes (types: unknown, where: string): ReadonlySet<WebhookEventType> | undefined {
+function checkEventTypes (types: unknown, where: string): ReadonlySet<PropelAuthWebhookEventType> | undefined {
   if (types === undefined) return undefined
   if (!Array.isArray(types) || types.length === 0) {
     throw new TypeError(`${where} must be a non-empty list of event types such as ['user.created'] (leave it out to send every type)`)
@@ -48,7 +49,7 @@ function checkEventTypes (types: unknown, where: string): ReadonlySet<WebhookEve
       throw new TypeError(`${where}[${index}] is not an event type PropelAuth sends: ${JSON.stringify(type) ?? String(type)}; the types are ${WEBHOOK_EVENT_TYPES.join(', ')}`)
     }
   }
-  return new Set(types as WebhookEventType[])
+  return new Set(types as PropelAuthWebhookEventType[])
 }
 
 /** Checks one endpoint; throws a message naming the field and the fix (never quoting the secret). */

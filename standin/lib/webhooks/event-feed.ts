@@ -1,6 +1,6 @@
-import type { WebhookEvent } from './events.js'
+import type { PropelAuthWebhookEvent } from 'fastify-propelauth/webhooks'
 
-export type WebhookEventListener = (event: WebhookEvent) => void
+export type WebhookEventListener = (event: PropelAuthWebhookEvent) => void
 
 /**
  * Where the project's changes are reported, as PropelAuth reports them to
@@ -18,7 +18,7 @@ export class EventFeed {
     return () => { this.#listeners.delete(listener) }
   }
 
-  report (event: WebhookEvent): void {
+  report (event: PropelAuthWebhookEvent): void {
     for (const listener of this.#listeners) listener(event)
   }
 }

@@ -1,60 +1,13 @@
-// The events PropelAuth sends to a project's webhook endpoints: each is a flat
-// JSON object, `event_type` and the fields of that type (snake_case, as on
-// the wire). Every type PropelAuth documents is listed, including those the
-// stand-in never produces (SCIM provisioning, impersonation, lockouts), so a
-// receiver's tests can name them all.
+import type { PropelAuthWebhookEventType } from 'fastify-propelauth/webhooks'
 
-/** The fields each event type carries besides `event_type`. */
-export interface WebhookEventFields {
-  'user.created': {
-    user_id: string
-    email: string
-    email_confirmed: boolean
-    first_name?: string
-    last_name?: string
-    picture_url?: string
-    username?: string
-  }
-  'user.updated': { user_id: string }
-  'user.deleted': { user_id: string }
-  'user.enabled': { user_id: string }
-  'user.disabled': { user_id: string }
-  'user.locked': { user_id: string }
-  'user.logged_out': { user_id: string }
-  'user.login': { user_id: string, active_org_id?: string }
-  'user.impersonated': { user_id: string, impersonator_user_id: string }
-  'user.added_to_org': { user_id: string, org_id: string, role: string }
-  'user.invited_to_org': { user_id: string, org_id: string, role?: string }
-  'user.removed_from_org': { removed_user_id: string, org_id: string }
-  'user.role_changed_within_org': { user_id: string, org_id: string, new_role: string, old_role?: string }
-  'user.deleted_personal_api_key': { user_id: string, api_key_id: string }
-  'user.send_mfa_phone_code': { user_id: string, phone_number: string }
-  'user.added_to_scim_group': { user_id: string, org_id: string, scim_group_id: string }
-  'user.removed_from_scim_group': { user_id: string, org_id: string, scim_group_id: string }
-  'org.created': { org_id: string, name: string }
-  'org.updated': { org_id: string }
-  'org.deleted': { org_id: string }
-  'org.saml_setup': { org_id: string }
-  'org.saml_went_live': { org_id: string }
-  'org.saml_removed': { org_id: string }
-  'org.api_key_deleted': { org_id: string, api_key_id: string }
-  'org.scim_group_created': { org_id: string, scim_group_id: string, display_name: string }
-  'org.scim_group_updated': { org_id: string, scim_group_id: string, display_name: string }
-  'org.scim_group_deleted': { org_id: string, scim_group_id: string }
-  'org.scim_key_created': { org_id: string, scim_key_id: string }
-  'org.scim_key_revoked': { org_id: string, scim_key_id: string }
-}
+// The events PropelAuth sends to webhooks are typed by the plugin, for its
+// receiver (`fastify-propelauth/webhooks`: `PropelAuthWebhookEvent`, one
+// type per `event_type`); the stand-in sends those very types, so what it
+// sends and what an app's handlers take cannot drift apart. Here is their
+// list at run time, to check the `eventTypes` of an endpoint.
 
-/** `user.created`, `org.deleted`, …: the value of `event_type`. */
-export type WebhookEventType = keyof WebhookEventFields
-
-/** One event as PropelAuth posts it: `{ event_type: 'user.added_to_org', user_id, org_id, role }`. */
-export type WebhookEvent = {
-  [Type in WebhookEventType]: { event_type: Type } & WebhookEventFields[Type]
-}[WebhookEventType]
-
-// A record keyed by every type, so that adding a type above without listing it here fails to compile.
-const EVENT_TYPES: Record<WebhookEventType, true> = {
+// A record keyed by every type, so that a type the plugin adds and this list lacks fails to compile.
+const EVENT_TYPES: Record<PropelAuthWebhookEventType, true> = {
   'user.created': true,
   'user.updated': true,
   'user.deleted': true,
@@ -86,9 +39,9 @@ const EVENT_TYPES: Record<WebhookEventType, true> = {
   'org.scim_key_revoked': true
 }
 
-/** Every event type PropelAuth sends: the users' events, then the orgs'. */
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = Object.freeze(Object.keys(EVENT_TYPES) as WebhookEventType[])
+/** Every event type PropelAuth sends, the stand-in's or not: the users' events, then the orgs'. */
+export const WEBHOOK_EVENT_TYPES: readonly PropelAuthWebhookEventType[] = Object.freeze(Object.keys(EVENT_TYPES) as PropelAuthWebhookEventType[])
 
-export function isWebhookEventType (value: unknown): value is WebhookEventType {
+export function isWebhookEventType (value: unknown): value is PropelAuthWebhookEventType {
   return typeof value === 'string' && Object.hasOwn(EVENT_TYPES, value)
 }

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto'
-
 // An endpoint's signing secret, as Svix shows it to PropelAuth's customers:
 // `whsec_` and the base64 of the key. The key, decoded, signs every message
 // to that endpoint. Secrets never appear in a message, a log or an error:
@@ -11,10 +9,8 @@ export const MIN_WEBHOOK_KEY_BYTES = 24
 // Padded, as Svix's libraries decode it: a receiver could not use an unpadded one.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
-/** A fresh signing secret, `whsec_` and base64 of 24 random bytes, as Svix makes them. */
-export function createWebhookSecret (): string {
-  return WEBHOOK_SECRET_PREFIX + randomBytes(MIN_WEBHOOK_KEY_BYTES).toString('base64')
-}
+/** A fresh signing secret, `whsec_` and base64 of 24 random bytes, as Svix makes them: the testing kit's. */
+export { createWebhookSecret } from 'fastify-propelauth/testing'
 
 /** What is wrong with a secret, in words that do not repeat it; undefined when it is a valid one. */
 export function webhookSecretProblem (secret: unknown): string | undefined {

@@ -5,7 +5,8 @@ import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'svix'
-import { createWebhookSecret, type WebhookEvent } from '../../index.js'
+import type { PropelAuthWebhookEvent } from 'fastify-propelauth/webhooks'
+import { createWebhookSecret } from '../../index.js'
 
 /** One POST the receiver got. */
 export interface ReceivedWebhook {
@@ -14,7 +15,7 @@ export interface ReceivedWebhook {
   headers: IncomingHttpHeaders
   body: string
   /** The payload Svix's `Webhook.verify` returned; undefined when it refused. */
-  event?: WebhookEvent
+  event?: PropelAuthWebhookEvent
   /** Why Svix's library refused the delivery. */
   refused?: string
 }
@@ -26,7 +27,7 @@ export interface WebhookReceiver {
   /** Every POST so far, in the order they arrived. */
   received: ReceivedWebhook[]
   /** The verified events, in the order they arrived. */
-  events: () => WebhookEvent[]
+  events: () => PropelAuthWebhookEvent[]
   /** The status of the next answers (default 204), or a function of the delivery for each. */
   answer: number | ((received: ReceivedWebhook) => number | 'hang')
   /** Resolves once `count` POSTs have arrived in all. */
@@ -72,7 +73,7 @@ export async function startReceiver (t: Teardown, options: { secret?: string, po
           'svix-id': header(request.headers, 'svix-id'),
           'svix-timestamp': header(request.headers, 'svix-timestamp'),
           'svix-signature': header(request.headers, 'svix-signature')
-        }) as WebhookEvent
+        }) as PropelAuthWebhookEvent
       } catch (error) {
         delivery.refused = (error as Error).message
       }
