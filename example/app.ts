@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import propelAuthWebhooks from '../lib/webhooks/index.js'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { apiRoutes } from './api-routes.js'
 import { apiDocs } from './docs.js'
@@ -9,6 +10,8 @@ export interface ExampleOptions {
   devLoginUrl?: string
   /** Serve the frontend page (PropelAuth's browser client) at `/`. Default true. */
   frontend?: boolean
+  /** The webhook endpoint's signing secret: receive PropelAuth's events at /webhooks/propelauth. */
+  webhookSecret?: string
 }
 
 /**
@@ -20,6 +23,15 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   await app.register(propelAuth, auth)
   // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
   await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
+  if (example.webhookSecret !== undefined) {
+    // PropelAuth's events: one log line each (its type and delivery id, no personal data), and a
+    // user signed out, disabled, locked or deleted loses their earlier tokens at once.
+    await app.register(propelAuthWebhooks, {
+      secret: example.webhookSecret,
+      revokeTokens: true,
+      onOtherEvent: (event, delivery) => { delivery.request.log.info({ webhook: { eventType: event.event_type, id: delivery.id } }, `PropelAuth event ${event.event_type}`) }
+    })
+  }
 
   app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => {
     return { user_id: app.auth.user(request).userId }

@@ -2,7 +2,7 @@
 // PROPELAUTH_API_KEY set it uses your real PropelAuth project; without them it
 // starts the PropelAuth stand-in with seeded users and prints curl lines with
 // fresh tokens, so you can see 200, 401 and 403 at once, with no account.
-import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
+import { createWebhookSecret, startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { EXAMPLE_SEED } from './seed.js'
 import { buildApp } from './app.js'
 
@@ -10,6 +10,8 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 const authUrl = process.env.PROPELAUTH_AUTH_URL
 const apiKey = process.env.PROPELAUTH_API_KEY
+// Your endpoint's secret from PropelAuth's dashboard; with the stand-in, a new one for this run.
+let webhookSecret = process.env.PROPELAUTH_WEBHOOK_SECRET
 
 let standIn: StandIn | undefined
 let options
@@ -18,10 +20,11 @@ if (authUrl !== undefined && apiKey !== undefined) {
 } else {
   standIn = await startStandIn({ port: Number(process.env.STANDIN_PORT ?? 0), seed: EXAMPLE_SEED })
   options = standIn.pluginOptions
+  webhookSecret ??= createWebhookSecret()
 }
 
 // With the stand-in, /docs also offers its password login (development only).
-const example = standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }
+const example = { webhookSecret, ...(standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }) }
 const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } }, example)
 app.addHook('onClose', async () => { await standIn?.close() })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -37,6 +40,8 @@ const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`
 // are two different sites.
 const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host)
 const pageUrl = loopback ? `http://localhost:${boundPort}/` : `${base}/`
+// The app's address is known only now: the stand-in sends its events from here on.
+standIn?.webhooks.addEndpoint({ url: `${base}/webhooks/propelauth`, secret: webhookSecret as string })
 
 if (standIn === undefined) {
   console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nFrontend page (PropelAuth's browser client): ${pageUrl}\nAPI docs (Swagger UI): ${base}/docs\n`)
@@ -60,6 +65,9 @@ if (standIn === undefined) {
     `Frontend page: ${pageUrl} — click Sign in, sign in on the stand-in's login page as one of the users`,
     `below (password: password; owner@ is asked for an MFA code: ${standIn.mfaCode}), and come back`,
     'to see what /api/whoami and the org routes answer for that user.',
+    '',
+    `Webhooks: the stand-in sends PropelAuth's events (sign-ins, users and orgs changed) to ${base}/webhooks/propelauth,`,
+    'which logs one line per event; a user signed out or disabled there loses their earlier tokens at once.',
     '',
     `API docs (Swagger UI): ${base}/docs — click Authorize and sign in under standInLogin as admin@, member@ or`,
     'outsider@ (password: password; that form cannot send the Owner\'s MFA code), or paste a token below under propelauth.',

@@ -59,6 +59,7 @@ export const SUITES = {
     'test/example-frontend-browser.test.ts',
     'test/example-dev-login-browser.test.ts',
     'test/docs-browser.test.ts',
+    'test/webhooks-standin.test.ts',
     'types/mixes/auth-and-jwt/app.test.ts',
     'types/mixes/fastify-auth/app.test.ts',
     'types/mixes/fastify-jwt/app.test.ts'
