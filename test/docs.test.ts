@@ -7,7 +7,7 @@ import { createTestKeyPair } from 'fastify-propelauth/testing'
 import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { matchesOutput, readBlocks, type TypeScriptBlock } from './helpers/doc-blocks.js'
 import { DOC_GIVENS } from './helpers/doc-givens.js'
-import { prepareBlocks, programEnv, runProgram, serveProgram, typeCheck, type PreparedBlock, type ProgramRun, type ServerRun } from './helpers/doc-programs.js'
+import { prepareBlocks, programEnv, runProgram, serveProgram, stripTypes, typeCheck, type PreparedBlock, type ProgramRun, type ServerRun } from './helpers/doc-programs.js'
 
 // The docs cannot rot: every TypeScript block of the README and docs/ is
 // type-checked against the built packages, the complete programs are run
@@ -168,6 +168,7 @@ test('the complete programs run against the stand-in and print what the docs sho
   const workers = await Promise.all(Array.from({ length: WORKERS }, startWorker))
   t.teardown(() => Promise.all(workers.map((worker) => worker.standIn.close())))
   const queue = prepared.filter(({ block }) => block.kind === 'run' || block.kind === 'serve')
+  stripTypes(prepared.filter(({ block }) => block.kind !== 'browser'))
   const outcomes = new Map<PreparedBlock, Outcome>()
   let next = 0
   await Promise.all(workers.map(async (worker) => {

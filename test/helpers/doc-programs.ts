@@ -3,11 +3,15 @@
 // `fastify-propelauth/testing` and `fastify-propelauth-standin` resolve as they
 // do for a user: through node_modules to the built packages (dist/). Then
 // type-checks them with the TypeScript compiler under a user's tsconfig, and
-// runs the complete programs with tsx, as a user would run them.
+// runs the complete programs with Node.js, their types stripped by esbuild (the
+// transform tsx applies), written beside each file as `.js`. Stripped once,
+// rather than by tsx in each program: tsx's own start cost about 0.45 s of
+// CPU per program, some 20 s over the docs' programs.
 import { spawn } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
+import { transformSync } from 'esbuild'
 import ts from 'typescript'
 import type { TypeScriptBlock } from './doc-blocks.js'
 import { DOC_GIVENS } from './doc-givens.js'
@@ -144,8 +148,18 @@ export function programEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
+const javaScriptOf = (file: string): string => file.replace(/\.ts$/, '.js')
+
+/** Writes each prepared file as JavaScript beside it (`x.ts` → `x.js`, which `./x.js` imports find). */
+export function stripTypes (prepared: readonly PreparedBlock[]): void {
+  for (const { block, file } of prepared) {
+    const { code } = transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: block.commonjs ? 'cjs' : 'esm', platform: 'node', target: 'node20', sourcemap: 'inline', sourcefile: file })
+    writeFileSync(javaScriptOf(file), code)
+  }
+}
+
 function start (root: string, entry: PreparedBlock, env: NodeJS.ProcessEnv) {
-  return spawn(process.execPath, ['--import', 'tsx', entry.file], { cwd: join(root, CHECK_DIR), env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(process.execPath, ['--enable-source-maps', javaScriptOf(entry.file)], { cwd: join(root, CHECK_DIR), env, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 /** Runs a complete program to its end (or kills it after `timeoutMs`). */
