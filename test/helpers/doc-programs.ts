@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { transformSync } from 'esbuild'
 import ts from 'typescript'
 import type { TypeScriptBlock } from './doc-blocks.js'
+import { TSX_CHILD_ENV } from './tsx-child.js'
 import { DOC_GIVENS } from './doc-givens.js'
 
 export const CHECK_DIR = '.docs-check'
@@ -138,14 +139,19 @@ export interface ProgramRun {
   timedOut: boolean
 }
 
-/** The environment of a program: this one's, without the test runner's own instrumentation. */
+/**
+ * The environment of a program: this one's, without the test runner's own
+ * instrumentation. tap's process tracking adds its coverage back to every child
+ * it sees spawned unless told not to: the docs' programs are not the plugin's
+ * sources, and must not count in (or against) its coverage.
+ */
 export function programEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
     if (name === 'NODE_OPTIONS' || name === 'NODE_V8_COVERAGE' || name.startsWith('TAP') || name.startsWith('_TAPJS')) continue
     env[name] = value
   }
-  return { ...env, ...extra }
+  return { ...env, ...TSX_CHILD_ENV, ...extra }
 }
 
 const javaScriptOf = (file: string): string => file.replace(/\.ts$/, '.js')
