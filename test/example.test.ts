@@ -60,8 +60,8 @@ test('npm start: the example starts on a free port with the stand-in and prints 
   const env: NodeJS.ProcessEnv = { ...process.env, ...TSX_CHILD_ENV, PORT: '0', STANDIN_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
   delete env.PROPELAUTH_AUTH_URL
   delete env.PROPELAUTH_API_KEY
-  // Its own process group, so that the teardown ends npx, tsx and the server together.
-  const child = spawn('npx', ['tsx', 'example/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Its own process group, so that the teardown ends the server and whatever it started.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'example/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = once(child, 'exit')
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
