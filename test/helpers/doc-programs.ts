@@ -37,12 +37,14 @@ const TSCONFIG = {
 }
 
 /**
- * Packages whose type augmentations every block may share. A block that imports
- * anything else (another auth plugin, say), or declares a module or global
- * augmentation of its own, is checked in a program of its own, so that what it
- * declares cannot leak into the other blocks.
+ * Packages whose type augmentations every block may share (the plugin's entries
+ * add nothing to Fastify's types that the main entry does not). A block that
+ * imports anything else (another auth plugin, say) is checked in a program with
+ * only the blocks that import exactly the same packages, which bring the same
+ * augmentations; a block that declares a module or global augmentation of its
+ * own, in a program of its own: what it declares cannot leak into other blocks.
  */
-const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/testing)?|fastify-propelauth-standin|@fastify\/swagger|@fastify\/swagger-ui)$/
+const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/(?:testing|webhooks|sinclair-typebox))?|fastify-propelauth-standin|@fastify\/swagger|@fastify\/swagger-ui)$/
 
 export interface PreparedBlock {
   block: TypeScriptBlock
@@ -50,17 +52,18 @@ export interface PreparedBlock {
   file: string
   /** Lines written before the block's first line. */
   prelude: number
-  isolated: boolean
+  /** Which program checks it: '' for the shared one; blocks with the same key share theirs. */
+  program: string
 }
 
-function isolated (block: TypeScriptBlock): boolean {
-  // Page code sees the DOM's types, which the server code must not.
-  if (block.kind === 'browser') return true
+function programOf (block: TypeScriptBlock, file: string): string {
   const code = block.code
-  if (/\bdeclare\s+(?:module|global)\b/.test(code)) return true
+  if (/\bdeclare\s+(?:module|global)\b/.test(code)) return `alone:${file}`
   const specifiers = [...code.matchAll(/\bfrom\s+'([^']+)'|\bimport\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)]
     .map((match) => match[1] ?? match[2] ?? match[3])
-  return specifiers.some((specifier) => !SHARED_IMPORTS.test(specifier))
+  const others = [...new Set(specifiers.filter((specifier) => !SHARED_IMPORTS.test(specifier)))].sort()
+  // Page code sees the DOM's types, which the server code must not.
+  return block.kind === 'browser' ? `browser:${others.join(',')}` : others.join(',')
 }
 
 /** Writes every block as a file under `root/.docs-check` (emptied first). */
@@ -87,7 +90,7 @@ export function prepareBlocks (root: string, blocks: readonly TypeScriptBlock[])
       for (const name of block.givens) header.push(DOC_GIVENS[name] ?? `// unknown given: ${name}`)
     }
     writeFileSync(file, `${header.join('\n')}\n${block.code}\nexport {}\n`)
-    return { block, file, prelude: header.length, isolated: isolated(block) }
+    return { block, file, prelude: header.length, program: programOf(block, file) }
   })
 }
 
@@ -108,7 +111,9 @@ export function typeCheck (root: string, prepared: readonly PreparedBlock[]): Ma
 
   const byFile = new Map(prepared.map((entry) => [entry.file, entry]))
   const results = new Map<PreparedBlock, string[]>(prepared.map((entry) => [entry, []]))
-  const groups = [prepared.filter((entry) => !entry.isolated), ...prepared.filter((entry) => entry.isolated).map((entry) => [entry])]
+  const programs = new Map<string, PreparedBlock[]>()
+  for (const entry of prepared) programs.set(entry.program, [...programs.get(entry.program) ?? [], entry])
+  const groups = [...programs.values()]
   for (const group of groups) {
     if (group.length === 0) continue
     const options = group.some((entry) => entry.block.kind === 'browser') ? { ...config.options, lib: [...(config.options.lib ?? []), 'lib.dom.d.ts'] } : config.options
@@ -124,7 +129,7 @@ export function typeCheck (root: string, prepared: readonly PreparedBlock[]): Ma
       const fileLine = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1
       const docLine = entry.block.line + fileLine - entry.prelude
       const found = `${entry.block.page}:${docLine}: TS${diagnostic.code}: ${message}`
-      // A file imported by an isolated block is checked in that program too: report it once.
+      // A file imported by a block of another program is checked in that program too: report it once.
       if (results.get(entry)?.includes(found) !== true) results.get(entry)?.push(found)
     }
   }
