@@ -240,15 +240,14 @@ test('an endpoint added while the stand-in runs hears the events from then on; r
 })
 
 test('sending never holds up or fails the call that caused it', async (t) => {
-  const { standIn, api, receiver } = await withReceiver(t, { webhookTimeoutSeconds: 0.3 })
+  // The endpoint never answers: the call is answered while its event is still being sent.
+  const { standIn, api, receiver } = await withReceiver(t, { webhookTimeoutSeconds: 2 })
   receiver.answer = () => 'hang'
-  const started = performance.now()
   const answer = await api('POST', `${USER}/${SEEDED.member}/disable`)
   t.equal(answer.status, 200)
-  t.ok(performance.now() - started < 250, 'answered before the endpoint did')
-  t.equal(standIn.webhooks.deliveries[0].status, 'sending', 'the attempt is still in flight')
+  t.equal(standIn.webhooks.deliveries[0].status, 'sending', 'answered before the endpoint did: the attempt is still in flight')
   await standIn.webhooks.settled()
-  t.match(standIn.webhooks.deliveries[0], { status: 'retrying', attempts: [{ ok: false, error: 'no answer within 0.3 s' }] })
+  t.match(standIn.webhooks.deliveries[0], { status: 'retrying', attempts: [{ ok: false, error: 'no answer within 2 s' }] })
 })
 
 test('options are checked at start, with messages that name the option and never show a secret', async (t) => {
