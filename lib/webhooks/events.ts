@@ -101,7 +101,10 @@ const KNOWN: Record<PropelAuthWebhookEventType, true> = {
   'org.scim_key_revoked': true
 }
 
+/** Every event type this package knows, at run time: the users' events, then the orgs'. */
+export const PROPELAUTH_WEBHOOK_EVENT_TYPES: readonly PropelAuthWebhookEventType[] = Object.freeze(Object.keys(KNOWN) as PropelAuthWebhookEventType[])
+
 /** Whether this package knows `type`; any other reaches `onOtherEvent`. */
-export function isKnownEventType (type: string): type is PropelAuthWebhookEventType {
-  return Object.hasOwn(KNOWN, type)
+export function isKnownEventType (type: unknown): type is PropelAuthWebhookEventType {
+  return typeof type === 'string' && Object.hasOwn(KNOWN, type)
 }

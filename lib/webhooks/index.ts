@@ -6,6 +6,6 @@ import propelAuthWebhooks from './receiver.js'
 export default propelAuthWebhooks
 export { propelAuthWebhooks }
 export { createMemoryDeliveryStore, type WebhookDeliveryStore } from './delivery-store.js'
-export type { PropelAuthWebhookEvent, PropelAuthWebhookEvents, PropelAuthWebhookEventType } from './events.js'
+export { PROPELAUTH_WEBHOOK_EVENT_TYPES, type PropelAuthWebhookEvent, type PropelAuthWebhookEvents, type PropelAuthWebhookEventType } from './events.js'
 export type { OtherWebhookEvent, PropelAuthWebhooksOptions, RevocationTarget, WebhookDelivery, WebhookHandler } from './webhook-options.js'
 export { WebhookHandlerError, WebhookMalformedError, WebhookSignatureError, WebhookStaleError, WebhookUnsignedError } from './webhook-errors.js'
