@@ -19,10 +19,17 @@ import { rmSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 
+// TypeScript 7, the native compiler: it writes the same declarations as 5.9 (up
+// to the quotes of string literals) in a third of the time. Called by its path,
+// since both versions install a `tsc` in node_modules/.bin and which one wins
+// depends on how npm installed them. 5.9 stays the compiler that tstyche, the
+// type mixes and typescript-eslint load, so the declarations are still checked
+// by it.
+const TSC = 'node_modules/typescript-7/bin/tsc'
 const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts', 'lib/webhooks/index.ts']
 
 rmSync('dist', { recursive: true, force: true })
-execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
+execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
 await build({
   entryPoints: ENTRIES,
   outbase: '.',
