@@ -22,6 +22,7 @@ import { defaultGuardOf, denyByDefault, protect, type DefaultGuard } from './lib
 import { guardRoutesNotSeen, routesDeclaredBefore } from './lib/route-policy/routes-declared-before.js'
 import { createRevocation, RevokedTokens } from './lib/token/revoked-tokens.js'
 import { TokenVerifier } from './lib/token/verifier.js'
+import { setupSessions } from './lib/sessions/setup-sessions.js'
 
 function assertDecoratorsFree (fastify: FastifyInstance, options: ResolvedOptions): void {
   if (fastify.hasDecorator(options.decorator)) {
@@ -86,8 +87,28 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
   const declaredBefore = routesDeclaredBefore(fastify)
   const audit = setupRouteAudit(fastify, options.logLevels.unprotectedRoutes,
     () => !declaredBefore ? undefined : defaultGuardOf(fastify) === undefined ? 'unknown' : 'guarded')
-  const decorator: PropelAuthDecorator = {
+  const sessions = options.sessions
+  const sessionsNeeded = (): never => {
+    throw new InvalidOptionError('app.auth.pages and the token source \'session\' need the option `sessions` (server-run sign-in)')
+  }
+  const pages = sessions === undefined
+    ? undefined
+    : await setupSessions(fastify, {
+      sessions,
+      verifier,
+      authOrigin: new URL(options.authUrl).origin,
+      apiKey: options.apiKey as string,
+      authHostname: options.authHostname,
+      timeout: options.timeout,
+      sessionGuards: guards.from('session')
+    })
+  const members: Omit<PropelAuthDecorator, 'pages'> = {
     ...guards,
+    from: (tokenFrom) => {
+      const named = Array.isArray(tokenFrom) ? tokenFrom.includes('session') : tokenFrom === 'session'
+      if (sessions === undefined && named) sessionsNeeded()
+      return guards.from(tokenFrom)
+    },
     // PropelAuth's backend API, and the end-user API key guards built on it. End-user API
     // keys are sent by programs, in the Authorization header only, and so are the access
     // tokens `requireUserOrApiKey` accepts, whatever the option `tokenFrom` says.
@@ -107,6 +128,8 @@ const fastifyPropelAuth: FastifyPluginAsync<FastifyPropelAuthOptions> = async fu
     // `app.auth.user(request)`, `app.auth.org(request)`: non-null, or the guard's refusal.
     ...createAccessors(slots)
   }
+  // Not enumerable: listing the decorator's members must not throw without `sessions`.
+  const decorator = Object.defineProperty(members, 'pages', { get: () => pages ?? sessionsNeeded(), enumerable: false }) as PropelAuthDecorator
   fastify.decorate(options.decorator, decorator)
   // Guarded routes get `security` and 401/403 in @fastify/swagger's document.
   setupOpenApi(fastify, options.openapi)

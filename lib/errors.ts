@@ -224,6 +224,54 @@ export const ApiKeyValidationBusyError = createError(
   503
 )
 
+// --- server-run sign-in (lib/sessions) ---------------------------------------------
+
+/**
+ * PropelAuth could not be asked to finish a sign-in or to refresh a session's
+ * expired access token (a network failure, a timeout or a 5xx). The session is
+ * kept: the next request tries again.
+ */
+export const SessionUnavailableError = createError(
+  'FST_PROPELAUTH_SESSION_UNAVAILABLE',
+  'PropelAuth could not be reached to sign in or to refresh the session; retry later',
+  503
+)
+
+/** `return_to_path` of the sign-in routes is not a path of this site (`/account`), so it is not followed. */
+export const InvalidReturnPathError = createError(
+  'FST_PROPELAUTH_INVALID_RETURN_PATH',
+  'return_to_path must be a path of this site, such as /account',
+  400
+)
+
+/** The sign-in callback came without the `state` this browser was given, or with another one. */
+export const SignInStateMismatchError = createError(
+  'FST_PROPELAUTH_SIGN_IN_STATE_MISMATCH',
+  'This sign-in did not start in this browser, or was already used: sign in again',
+  400
+)
+
+/** The sign-in callback came without a code, or PropelAuth refused to exchange it. */
+export const SignInCodeRefusedError = createError(
+  'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED',
+  'The sign-in could not be completed: the code is missing, expired or already used; sign in again',
+  400
+)
+
+/** `set-active-org` named an org the signed-in user is not a member of, or no org. */
+export const ActiveOrgRefusedError = createError(
+  'FST_PROPELAUTH_ACTIVE_ORG_REFUSED',
+  'The user is not a member of that org',
+  401
+)
+
+/** A session route was called with no live session. */
+export const NoSessionError = createError(
+  'FST_PROPELAUTH_NO_SESSION',
+  'Not signed in',
+  401
+)
+
 /** The failures a token check can end in, each a 401. */
 export type AuthenticationError =
   | InstanceType<typeof MissingTokenError>

@@ -2,6 +2,7 @@ import type { DecoratorNameOptions, RequestDecoratorNames } from './declared-nam
 import type { DenyByDefaultOption, ResolvedDenyByDefault } from './deny-by-default-option.js'
 import type { LogLevel } from '../guards/refusal-log.js'
 import type { ResolvedTokenFrom, TokenFrom } from '../sources/token-from.js'
+import type { ResolvedSessions, SessionsOptions } from './sessions-option.js'
 
 // The plugin's options as an app writes them, and as the plugin reads them once
 // checked, with their defaults and bounds.
@@ -98,6 +99,12 @@ export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   denyByDefault?: boolean | DenyByDefaultOption
   /** Levels of the plugin's logs: each refusal (default `debug`), the routes no guard protects at `ready` (default `info` with `denyByDefault`, else `debug`). */
   logLevels?: { refusals?: LogLevel, unprotectedRoutes?: LogLevel }
+  /**
+   * Server-run sign-in: PropelAuth's server-side login routes (`/api/auth/login`,
+   * `/callback`, `/logout`, …) and sessions in HttpOnly cookies, refreshed on the
+   * server. Read by the token source `'session'` and the guards of `app.auth.pages`.
+   */
+  sessions?: SessionsOptions
 }
 
 /** Options after validation, with every default filled in. */
@@ -128,4 +135,5 @@ export interface ResolvedOptions {
   tokenFrom: ResolvedTokenFrom
   denyByDefault: ResolvedDenyByDefault | undefined
   logLevels: { refusals: LogLevel, unprotectedRoutes: LogLevel }
+  sessions: ResolvedSessions | undefined
 }

@@ -17,7 +17,8 @@ import {
 import { parseHttpUrl, type UrlRules } from './url-policy.js'
 import { readVerifierKey } from '../key/read-verifier-key.js'
 import { checkLogLevel, DEFAULT_REFUSAL_LOG_LEVEL } from '../guards/refusal-log.js'
-import { resolveTokenFrom } from '../sources/resolve-token-from.js'
+import { readsSession, resolveTokenFrom } from '../sources/resolve-token-from.js'
+import { resolveSessions } from './sessions-option.js'
 import { isPlainObject } from '../util/is-plain-object.js'
 
 // Checks the options given to `register` and fills in the defaults, one named
@@ -28,7 +29,9 @@ const KNOWN_OPTIONS = [
   'authUrl', 'apiKey', 'tokenVerificationMetadata', 'apiBaseUrl', 'allowInsecureHttp', 'decorator', 'requestDecorators', 'clockTolerance',
   'cache', 'apiKeyCache', 'apiKeyValidation', 'timeout', 'retries', 'keyRefreshCooldown', 'openapi',
   // where tokens come from, deny by default, log levels
-  'tokenFrom', 'denyByDefault', 'logLevels'
+  'tokenFrom', 'denyByDefault', 'logLevels',
+  // server-run sign-in
+  'sessions'
 ]
 
 function resolveCache (value: unknown): number {
@@ -197,6 +200,10 @@ export function resolveOptions (options: unknown): ResolvedOptions {
   const { verifierKeyPem, issuer } = resolveVerification(opts.tokenVerificationMetadata, authUrl, apiKey)
   const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', urlRules)
   const denyByDefault = resolveDenyByDefault(opts.denyByDefault)
+  const sessions = resolveSessions(opts.sessions, allowInsecureHttp, urlRules.warnings)
+  if (sessions !== undefined && apiKey === undefined) invalidOption('option `sessions` needs `apiKey`: the sign-in exchanges its code, and refreshes sessions, with the backend integration API key')
+  const tokenFrom = resolveTokenFrom('tokenFrom', opts.tokenFrom ?? 'authorization')
+  if (sessions === undefined && readsSession(tokenFrom)) invalidOption('option `tokenFrom` names \'session\', which needs the option `sessions` (server-run sign-in)')
 
   return {
     authUrl: authUrl.href,
@@ -219,8 +226,9 @@ export function resolveOptions (options: unknown): ResolvedOptions {
       '; a shorter cooldown lets forged tokens make PropelAuth fetch the key over and over'),
     openapi: resolveOpenApi(opts.openapi, secret),
     warnings: urlRules.warnings,
-    tokenFrom: resolveTokenFrom('tokenFrom', opts.tokenFrom ?? 'authorization'),
+    tokenFrom,
     denyByDefault,
-    logLevels: resolveLogLevels(opts.logLevels, denyByDefault !== undefined)
+    logLevels: resolveLogLevels(opts.logLevels, denyByDefault !== undefined),
+    sessions
   }
 }

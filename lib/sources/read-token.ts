@@ -91,7 +91,7 @@ function describeSource (source: ResolvedSource): string {
     case 'cookie': return `no \`${source.cookie.name}\` cookie`
     case 'query': return `no \`${source.name}\` query parameter on a WebSocket upgrade`
     case 'subprotocol': return `no \`${source.marker}\` entry in Sec-WebSocket-Protocol`
-    case 'function': return 'nothing from the tokenFrom function'
+    case 'function': return source.session === true ? 'no signed-in session' : 'nothing from the tokenFrom function'
   }
 }
 

@@ -1,12 +1,24 @@
 import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 import { quoted } from '../token/rejection.js'
 import { isPlainObject } from '../util/is-plain-object.js'
+import { sessionAccessTokenOf } from './session-token.js'
 import type { CrossSiteRule, ResolvedSource, TokenFunction } from './token-from.js'
+
+/**
+ * The session's cookies ride on every request a browser sends, other sites'
+ * included: the cross-site rule of cookie tokens applies.
+ */
+const SESSION_SOURCE: ResolvedSource = Object.freeze({
+  kind: 'function',
+  read: sessionAccessTokenOf,
+  crossSite: Object.freeze({ checkCrossSite: true, trustedOrigins: new Set<string>(), carrier: 'the session cookies' }),
+  session: true
+})
 
 // Checks a `tokenFrom` value, given as the plugin option or to `app.auth.from(…)`,
 // once, where it is given: the guards then read resolved sources only.
 
-const SOURCE_SHAPES = "'authorization', { cookie }, { query }, { subprotocol }, a function of the request or { from: function, crossSite }"
+const SOURCE_SHAPES = "'authorization', 'session', { cookie }, { query }, { subprotocol }, a function of the request or { from: function, crossSite }"
 
 /** RFC 6265 cookie names and RFC 9110 tokens (subprotocols) share this alphabet. */
 const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -50,6 +62,7 @@ function resolveFunction (where: string, value: Record<string, unknown>): Resolv
 
 function resolveSource (where: string, value: unknown): ResolvedSource {
   if (value === 'authorization') return { kind: 'authorization' }
+  if (value === 'session') return SESSION_SOURCE
   if (typeof value === 'function') return { kind: 'function', read: value as TokenFunction }
   if (!isPlainObject(value)) {
     invalid(where, `must be ${SOURCE_SHAPES} (got ${typeof value === 'string' ? quoted(value) : value === null ? 'null' : typeof value})`)
@@ -70,6 +83,11 @@ function resolveSource (where: string, value: unknown): ResolvedSource {
     return { kind: 'subprotocol', marker: source.subprotocol }
   }
   invalid(where, `must be ${SOURCE_SHAPES} (got an object with ${Object.keys(source).map((key) => `\`${key}\``).join(', ') || 'no members'})`)
+}
+
+/** Whether any of the sources is the session of server-run sign-in. */
+export function readsSession (sources: readonly ResolvedSource[]): boolean {
+  return sources.some((source) => source.kind === 'function' && source.session === true)
 }
 
 /** Checks a `tokenFrom` value; `where` names it in the error: `tokenFrom`, or `from(tokenFrom)`. */

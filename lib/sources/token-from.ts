@@ -56,8 +56,12 @@ export interface FunctionTokenSource {
   trustedOrigins?: readonly string[]
 }
 
-/** One place an access token can come from; `'authorization'` is `Authorization: Bearer <token>`. */
-export type AccessTokenSource = 'authorization' | CookieTokenSource | QueryTokenSource | SubprotocolTokenSource | TokenFunction | FunctionTokenSource
+/**
+ * One place an access token can come from; `'authorization'` is
+ * `Authorization: Bearer <token>`, `'session'` the session of server-run
+ * sign-in (option `sessions`), refreshed on the server when it expires.
+ */
+export type AccessTokenSource = 'authorization' | 'session' | CookieTokenSource | QueryTokenSource | SubprotocolTokenSource | TokenFunction | FunctionTokenSource
 
 /** One source, or several tried in order: the first one that carries a token is used. */
 export type TokenFrom = AccessTokenSource | readonly AccessTokenSource[]
@@ -78,7 +82,7 @@ export type ResolvedSource =
   | { kind: 'cookie', cookie: ResolvedCookie }
   | { kind: 'query', name: string }
   | { kind: 'subprotocol', marker: string }
-  | { kind: 'function', read: TokenFunction, crossSite?: CrossSiteRule }
+  | { kind: 'function', read: TokenFunction, crossSite?: CrossSiteRule, session?: true }
 
 /** A checked `tokenFrom`: the sources in the order they are tried. */
 export type ResolvedTokenFrom = readonly ResolvedSource[]

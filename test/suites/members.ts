@@ -27,6 +27,7 @@ export const SUITES = {
     'test/refusal-logs.test.ts',
     'test/runtime-edges.test.ts',
     'test/schemas.test.ts',
+    'test/sessions.test.ts',
     'test/shutdown.test.ts',
     'test/testing-kit.test.ts',
     'test/token-source-hardening.test.ts',

@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify'
+
+// The access token of a server-run session, as the session hook left it on the
+// request once the session was read and, if need be, refreshed. A leaf: the
+// hook (lib/sessions) writes it, the `'session'` token source reads it, and
+// neither has to load the other.
+
+const kSessionAccessToken = Symbol('fastify-propelauth.session-access-token')
+
+type WithSessionToken = FastifyRequest & { [kSessionAccessToken]?: string }
+
+/** Puts the session's current access token on the request. */
+export function setSessionAccessToken (request: FastifyRequest, token: string): void {
+  (request as WithSessionToken)[kSessionAccessToken] = token
+}
+
+/** The session's current access token, or undefined when the request has no live session. */
+export function sessionAccessTokenOf (request: FastifyRequest): string | undefined {
+  return (request as WithSessionToken)[kSessionAccessToken]
+}
