@@ -82,6 +82,8 @@ export const SUITES = {
     'standin/test/orgs.test.ts',
     'standin/test/session-api.test.ts',
     'standin/test/sso-scim.test.ts',
+    'standin/test/ssr-refusals.test.ts',
+    'standin/test/ssr-sign-in.test.ts',
     'standin/test/users.test.ts',
     'standin/test/webhook-retries.test.ts',
     'standin/test/webhooks.test.ts'
