@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { startStandIn, type StandIn } from './index.js'
 import type { StandInCall } from './lib/hooks.js'
 import { checkAllowedOrigins } from './lib/auth-url/origins.js'
+import { checkRedirectUris } from './lib/auth-url/ssr-redirect-uris.js'
 import { webhookCliEndpoints, formatWebhookAttempt } from './lib/webhooks/cli.js'
 import type { StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
 import { createWebhookSecret } from './lib/webhooks/secrets.js'
@@ -30,6 +31,15 @@ Options:
   --allowed-origin <origin>
                       A web origin, besides localhost, 127.0.0.1 and [::1] on any
                       port, whose pages may use the auth URL (repeatable)
+  --redirect-uri <url>
+                      A redirect URI, besides any on localhost, 127.0.0.1 and
+                      [::1], that server-side sign-in (/propelauth/ssr/authorize)
+                      may send codes to; matched exactly (repeatable)
+  --ssr-access-token-seconds <n>
+                      Lifetime of server-side sign-ins' access tokens (default 1800)
+  --logout-redirect-url <url>
+                      Where signing out on the hosted pages goes (default: the
+                      /api/auth/logout of the app last signed in on its server)
   --webhook <url>     Post PropelAuth's webhook events to this URL, signed as
                       Svix signs them and retried on Svix's schedule (repeatable)
   --webhook-secret <whsec_…>
@@ -53,6 +63,9 @@ interface CliOptions {
   seed?: string
   apiKey?: string
   allowedOrigins: string[]
+  redirectUris: string[]
+  ssrAccessTokenSeconds?: number
+  logoutRedirectUrl?: string
   webhooks: StandInWebhookEndpoint[]
   quiet: boolean
 }
@@ -72,6 +85,9 @@ function parseCli (argv: string[]): CliAction {
         seed: { type: 'string' },
         'api-key': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
+        'redirect-uri': { type: 'string', multiple: true },
+        'ssr-access-token-seconds': { type: 'string' },
+        'logout-redirect-url': { type: 'string' },
         webhook: { type: 'string', multiple: true },
         'webhook-secret': { type: 'string', multiple: true },
         'new-webhook-secret': { type: 'boolean', default: false },
@@ -90,16 +106,31 @@ function parseCli (argv: string[]): CliAction {
   const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${values.port ?? ''}`)
   if (values['api-key'] !== undefined && values['api-key'].trim() === '') throw new UsageError('--api-key must not be empty')
+  const tokenSeconds = values['ssr-access-token-seconds']
+  if (tokenSeconds !== undefined && !/^[1-9]\d{0,8}$/.test(tokenSeconds)) throw new UsageError(`--ssr-access-token-seconds must be a whole number of seconds > 0, not ${tokenSeconds}`)
   let allowedOrigins: string[]
+  let redirectUris: string[]
   let webhooks: StandInWebhookEndpoint[]
   try {
     allowedOrigins = checkAllowedOrigins(values['allowed-origin'] ?? [], () => '--allowed-origin')
+    redirectUris = checkRedirectUris(values['redirect-uri'] ?? [], () => '--redirect-uri')
     webhooks = webhookCliEndpoints(values.webhook ?? [], values['webhook-secret'] ?? [])
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
   return {
-    serve: { port, host: values.host ?? '127.0.0.1', seed: values.seed, apiKey: values['api-key'], allowedOrigins, webhooks, quiet: values.quiet === true }
+    serve: {
+      port,
+      host: values.host ?? '127.0.0.1',
+      seed: values.seed,
+      apiKey: values['api-key'],
+      allowedOrigins,
+      redirectUris,
+      ssrAccessTokenSeconds: tokenSeconds === undefined ? undefined : Number(tokenSeconds),
+      logoutRedirectUrl: values['logout-redirect-url'],
+      webhooks,
+      quiet: values.quiet === true
+    }
   }
 }
 
@@ -133,6 +164,9 @@ function banner (standIn: StandIn): string {
     'Point PropelAuth\'s browser client at the auth URL:',
     `  createClient({ authUrl: '${standIn.authUrl}' })   // sign-in page: ${standIn.authUrl}/login`,
     '',
+    'Server-side sign-in (@propelauth/nextjs): PROPELAUTH_AUTH_URL as above, PROPELAUTH_API_KEY as above,',
+    '  PROPELAUTH_REDIRECT_URI=<your app>/api/auth/callback (on localhost, or given with --redirect-uri)',
+    '',
     `${plural(users.length, 'user')}, ${plural(standIn.state.orgs.size, 'org')}. Development login: POST ${standIn.apiBaseUrl}/login`,
     '  (form fields username=<email>, password=<password>, and mfa_code=<code> for users with MFA)' + (login.length > 0 ? ` for ${login.join(', ')}` : ''),
     `MFA code for users enrolled in MFA: ${standIn.mfaCode}`,
@@ -157,6 +191,9 @@ async function runCli (argv: string[], out: (line: string) => void = console.log
     seed: options.seed,
     apiKey: options.apiKey,
     allowedOrigins: options.allowedOrigins,
+    redirectUris: options.redirectUris,
+    ssrAccessTokenSeconds: options.ssrAccessTokenSeconds,
+    logoutRedirectUrl: options.logoutRedirectUrl,
     webhooks: options.webhooks,
     onCall: options.quiet ? undefined : (call) => out(formatCall(call)),
     onWebhookAttempt: options.quiet ? undefined : (attempt, delivery) => out(formatWebhookAttempt(attempt, delivery))

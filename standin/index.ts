@@ -33,6 +33,9 @@ import { createTestSession, type CreateSessionOptions, type StandInSession } fro
 import { accountPageRoutes } from './lib/routes/auth-url/account-pages.js'
 import { loginPageRoutes } from './lib/routes/auth-url/login-pages.js'
 import { sessionApiRoutes } from './lib/routes/auth-url/session-api.js'
+import { ssrRoutes } from './lib/routes/auth-url/ssr.js'
+import { refreshTokenRoutes } from './lib/routes/refresh-tokens.js'
+import { checkRedirectUris, RedirectUriPolicy } from './lib/auth-url/ssr-redirect-uris.js'
 import { WebhookDispatcher } from './lib/webhooks/dispatcher.js'
 import { checkWebhookEndpoints, type StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
 import type { StandInWebhookAttempt, StandInWebhookDelivery, StandInWebhooks } from './lib/webhooks/deliveries.js'
@@ -49,6 +52,8 @@ export { createManualClock, type ManualClock, type Clock } from './lib/clock.js'
 export { LOGIN_TOKEN_MINUTES } from './lib/routes/login.js'
 export { SESSION_LIFETIME_SECONDS } from './lib/auth-url/sessions.js'
 export { FAILED_SIGN_IN_LIMIT } from './lib/state.js'
+export { SSR_CODE_LIFETIME_SECONDS } from './lib/auth-url/ssr-codes.js'
+export { REFRESH_TOKEN_GRACE_SECONDS } from './lib/auth-url/ssr-refresh-tokens.js'
 export type { StandInSession, StandInSessionCookie, CreateSessionOptions } from './lib/auth-url/test-sessions.js'
 export type { StandInWebhookEndpoint } from './lib/webhooks/endpoints.js'
 export type {
@@ -86,6 +91,9 @@ export const DEFAULT_MFA_CODE = '123456'
  */
 export const DEFAULT_FRONTEND_TOKEN_MINUTES = 30
 
+/** Default lifetime of the access tokens of server-side sign-ins (`/propelauth/ssr/token`, `/api/backend/v1/refresh_token`). */
+export const DEFAULT_SSR_ACCESS_TOKEN_SECONDS = 30 * 60
+
 export interface StandInOptions {
   /** Port on loopback; 0 (default) picks a free one. */
   port?: number
@@ -117,6 +125,26 @@ export interface StandInOptions {
   allowedOrigins?: string[]
   /** Lifetime in minutes of the access tokens browsers get from `GET /api/v1/refresh_token`. Default 30. */
   frontendTokenMinutes?: number
+  /**
+   * Lifetime in seconds of the access tokens of server-side sign-ins
+   * (`/propelauth/ssr/token`, `/api/backend/v1/refresh_token`); short ones let
+   * a test see its app refresh. Default 1800. Changeable while running:
+   * `standIn.ssrAccessTokenSeconds = 5`.
+   */
+  ssrAccessTokenSeconds?: number
+  /**
+   * Redirect URIs, besides any on localhost, 127.0.0.1 or [::1], that
+   * server-side sign-ins (`/propelauth/ssr/authorize`) may send a code to,
+   * e.g. `['https://app.example.test/api/auth/callback']`. Matched exactly:
+   * scheme, host, port and path.
+   */
+  redirectUris?: string[]
+  /**
+   * Where signing out on the hosted pages sends the browser. Default: the
+   * logout path (`/api/auth/logout`) of the app the session last signed in
+   * on its server, else the login page.
+   */
+  logoutRedirectUrl?: string
   /** Rate limits to enforce (429), e.g. `[{ path: '/api/backend/v1/end_user_api_keys/validate', max: 5 }]`. */
   rateLimits?: StandInRateLimit[]
   /** Faults injected from the start; add more with `standIn.faults.add`. */
@@ -158,6 +186,8 @@ export interface StandIn {
   calls: StandInCall[]
   /** The code step-up MFA challenges and the login page's MFA step accept. */
   mfaCode: string
+  /** Lifetime in seconds of the access tokens of server-side sign-ins; set it to change the next ones. */
+  ssrAccessTokenSeconds: number
   /** The webhooks sent so far, and what a test needs to wait for them, retry them, replay them. */
   webhooks: StandInWebhooks
   /**
@@ -187,6 +217,26 @@ function urlHost (host: string): string {
   return host.includes(':') ? `[${host}]` : host
 }
 
+function checkSsrAccessTokenSeconds (value: unknown): number {
+  if (value === undefined) return DEFAULT_SSR_ACCESS_TOKEN_SECONDS
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new TypeError(`stand-in option ssrAccessTokenSeconds must be a whole number of seconds > 0 (default ${DEFAULT_SSR_ACCESS_TOKEN_SECONDS}), not ${String(value)}`)
+  }
+  return value
+}
+
+function checkLogoutRedirectUrl (value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined
+  } catch {}
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new TypeError(`stand-in option logoutRedirectUrl must be an absolute http or https URL, such as 'https://app.example.test/api/auth/logout', not ${JSON.stringify(value)}`)
+  }
+  return url.href
+}
+
 function checkFrontendTokenMinutes (minutes: unknown): number {
   if (minutes === undefined) return DEFAULT_FRONTEND_TOKEN_MINUTES
   if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) {
@@ -209,6 +259,9 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   const allowedOrigins = checkAllowedOrigins(options.allowedOrigins)
   const frontendTokenSeconds = Math.round(checkFrontendTokenMinutes(options.frontendTokenMinutes) * 60)
   const webhookTargets = checkWebhookEndpoints(options.webhooks)
+  const initialSsrAccessTokenSeconds = checkSsrAccessTokenSeconds(options.ssrAccessTokenSeconds)
+  const redirectUris = new RedirectUriPolicy(checkRedirectUris(options.redirectUris))
+  const logoutRedirectUrl = checkLogoutRedirectUrl(options.logoutRedirectUrl)
   const webhookTimeoutMs = checkWebhookTimeoutSeconds(options.webhookTimeoutSeconds) * 1000
   const host = options.host ?? '127.0.0.1'
   const apiKey = options.apiKey ?? `standin_${randomBytes(16).toString('hex')}`
@@ -243,7 +296,10 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     get authUrl () { return authUrl },
     // The stand-in's own pages post to it and return to it, whichever of its two addresses a browser used.
     origins: new OriginPolicy(allowedOrigins, () => [authUrl, apiBaseUrl]),
-    frontendTokenSeconds
+    frontendTokenSeconds,
+    ssrAccessTokenSeconds: initialSsrAccessTokenSeconds,
+    redirectUris,
+    logoutRedirectUrl
   }
 
   // close() ends every connection at once: a test double must not keep a test
@@ -274,6 +330,8 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   employeeRoutes(app, context)
   insightRoutes(app, context)
   sessionApiRoutes(app, context)
+  ssrRoutes(app, context)
+  refreshTokenRoutes(app, context)
   loginPageRoutes(app, context)
   accountPageRoutes(app, context)
   // Everything about organizations answers 426 while the project has them switched off.
@@ -321,6 +379,8 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
     calls,
     mfaCode: context.mfaCode,
     webhooks,
+    get ssrAccessTokenSeconds () { return context.ssrAccessTokenSeconds },
+    set ssrAccessTokenSeconds (value: number) { context.ssrAccessTokenSeconds = checkSsrAccessTokenSeconds(value) },
     createAccessToken: async (userIdOrEmail, tokenOptions = {}) => {
       const user = state.users.get(userIdOrEmail) ?? state.findUserByEmail(userIdOrEmail)
       if (user === undefined) throw new Error(`stand-in: no user ${userIdOrEmail}`)
@@ -335,6 +395,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
       state.ids = createIdSource(options.idSeed)
       state.load(seed)
       Object.assign(features, initialFeatures)
+      context.ssrAccessTokenSeconds = initialSsrAccessTokenSeconds
       faults.clear()
       for (const fault of options.faults ?? []) faults.add(fault)
       rateLimits.set(options.rateLimits ?? [])

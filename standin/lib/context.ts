@@ -1,6 +1,7 @@
 import type { MintAccessTokenOptions } from 'fastify-propelauth/testing'
 import type { StandInState } from './state.js'
 import type { OriginPolicy } from './auth-url/origins.js'
+import type { RedirectUriPolicy } from './auth-url/ssr-redirect-uris.js'
 
 /** Parts of PropelAuth that a project can have switched off; each can be changed while the stand-in runs. */
 export interface StandInFeatures {
@@ -27,4 +28,10 @@ export interface StandInContext {
   origins: OriginPolicy
   /** Lifetime of the access tokens the auth URL's refresh endpoint gives browsers. */
   frontendTokenSeconds: number
+  /** Lifetime of the access tokens of server-side sign-ins (`/propelauth/ssr/token`, `/api/backend/v1/refresh_token`); changeable while running. */
+  ssrAccessTokenSeconds: number
+  /** The redirect URIs server-side sign-ins may go back to. */
+  redirectUris: RedirectUriPolicy
+  /** Where the hosted sign-out sends the browser, if configured. */
+  logoutRedirectUrl: string | undefined
 }

@@ -10,7 +10,14 @@ import { redactQueryParameters } from 'fastify-propelauth'
 /** The query parameter of a magic link (`/magic_link?t=…`) that holds its secret. */
 export const MAGIC_LINK_SECRET = 't'
 
-const serializeRequest = redactQueryParameters([MAGIC_LINK_SECRET])
+/**
+ * Secrets of server-side sign-in, should a client put them in a query string:
+ * the stand-in takes them in JSON bodies, which no log shows, but a code or a
+ * refresh token in a URL would otherwise be logged whole.
+ */
+const SIGN_IN_SECRETS = ['code', 'refresh_token']
+
+const serializeRequest = redactQueryParameters([MAGIC_LINK_SECRET, ...SIGN_IN_SECRETS])
 
 /** A path and query string with the magic link's secret redacted. */
 export function redactSecrets (url: string): string {

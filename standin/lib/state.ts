@@ -6,6 +6,8 @@ import { seconds, type Clock } from './clock.js'
 import { createIdSource, type IdSource } from './ids.js'
 import { seededApiKey, seededEmployeeId, seededMembership, seededOrgFields, seededScimGroup, seededUser } from './seeded-records.js'
 import { SessionStore, type Session } from './auth-url/sessions.js'
+import { AuthorizationCodes } from './auth-url/ssr-codes.js'
+import { RefreshTokenStore } from './auth-url/ssr-refresh-tokens.js'
 import { PerKeyLimiter } from './rate-limits.js'
 import { EventFeed } from './webhooks/event-feed.js'
 import type {
@@ -65,6 +67,10 @@ export class StandInState {
   readonly outbox: SentEmail[] = []
   /** Signed-in browsers (the auth URL's session cookies) and sign-ins waiting for an MFA code. */
   readonly sessions = new SessionStore()
+  /** Codes of server-side sign-ins waiting to be exchanged (`/propelauth/ssr/token`). */
+  readonly ssrCodes = new AuthorizationCodes()
+  /** Refresh tokens of apps signed in on their server. */
+  readonly refreshTokens = new RefreshTokenStore()
   /** Recent failed sign-ins, by lower-cased email (known or not, so a 429 tells nothing about who has an account). */
   readonly failedSignIns: PerKeyLimiter
   /**
@@ -115,6 +121,8 @@ export class StandInState {
     this.smsChallenges.clear()
     this.outbox.length = 0
     this.sessions.clear()
+    this.ssrCodes.clear()
+    this.refreshTokens.clear()
     this.failedSignIns.clear()
     this.roleMappings.clear()
   }
@@ -325,10 +333,21 @@ export class StandInState {
     if (session === undefined) return undefined
     const user = this.users.get(session.userId)
     if (user === undefined || !user.enabled || user.locked) {
-      this.sessions.endAllOf(session.userId)
+      this.endAllSessionsOf(session.userId)
       return undefined
     }
     return { session, user }
+  }
+
+  /**
+   * Signs the user out everywhere: browser sessions, sign-ins waiting for a
+   * code, codes not yet exchanged and apps' refresh tokens. Returns how many
+   * browser sessions there were.
+   */
+  endAllSessionsOf (userId: string): number {
+    this.ssrCodes.deleteAllOf(userId)
+    this.refreshTokens.revokeAllOf(userId)
+    return this.sessions.endAllOf(userId)
   }
 
   pendingInvites (): StoredInvite[] {

@@ -30,6 +30,16 @@ export function userMetadata (state: StandInState, user: StoredUser, includeOrgs
   }
 }
 
+/**
+ * The user `/propelauth/oauth/userinfo` describes, in the fields PropelAuth
+ * lists for it: the account's, with every org the user is in, and without
+ * metadata, `locked` and `enabled`.
+ */
+export function oauthUserinfo (state: StandInState, user: StoredUser): Record<string, unknown> {
+  const { metadata, locked, enabled, ...fields } = userMetadata(state, user, true)
+  return { ...fields, update_password_required: user.updatePasswordRequired }
+}
+
 /** `fetchOrg`'s Organization. */
 export function organization (org: StoredOrg): Record<string, unknown> {
   return {

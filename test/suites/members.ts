@@ -83,6 +83,9 @@ export const SUITES = {
     'standin/test/orgs.test.ts',
     'standin/test/session-api.test.ts',
     'standin/test/sso-scim.test.ts',
+    'standin/test/ssr-nextjs.test.ts',
+    'standin/test/ssr-refusals.test.ts',
+    'standin/test/ssr-sign-in.test.ts',
     'standin/test/users.test.ts',
     'standin/test/webhook-retries.test.ts',
     'standin/test/webhooks.test.ts'

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import type { LoginMethodClaims } from 'fastify-propelauth'
+import { ExpiringSecrets } from './expiring-secrets.js'
 
 const DAY = 86_400
 /** How long a browser session lasts without signing in again. */
@@ -15,6 +15,8 @@ export interface Session {
   loginMethod: LoginMethodClaims
   createdAt: number
   expiresAt: number
+  /** The redirect URI of the last app this session signed in on its server (`/propelauth/ssr/authorize`): signing out goes back there. */
+  ssrRedirectUri?: string
 }
 
 /** A sign-in whose password was right, waiting for the user's MFA code. */
@@ -24,52 +26,6 @@ export interface PendingMfaSignIn {
   rt?: string
   expiresAt: number
   attemptsLeft: number
-}
-
-function digest (secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
-}
-
-/** Records found by a secret until they expire; only a SHA-256 of each secret is kept. */
-class ExpiringSecrets<T extends { userId: string, expiresAt: number }> {
-  readonly #entries = new Map<string, T>()
-
-  set (secret: string, entry: T): void {
-    this.#entries.set(digest(secret), entry)
-  }
-
-  /** The live entry for this secret; an expired one is forgotten. */
-  get (secret: string, now: number): T | undefined {
-    const key = digest(secret)
-    const entry = this.#entries.get(key)
-    if (entry === undefined || entry.expiresAt > now) return entry
-    this.#entries.delete(key)
-    return undefined
-  }
-
-  delete (secret: string): boolean {
-    return this.#entries.delete(digest(secret))
-  }
-
-  /** Forgets every entry of the user; returns how many there were. */
-  deleteAllOf (userId: string): number {
-    let deleted = 0
-    for (const [key, entry] of this.#entries) {
-      if (entry.userId === userId) {
-        this.#entries.delete(key)
-        deleted++
-      }
-    }
-    return deleted
-  }
-
-  values (): IterableIterator<T> {
-    return this.#entries.values()
-  }
-
-  clear (): void {
-    this.#entries.clear()
-  }
 }
 
 /**
@@ -89,6 +45,11 @@ export class SessionStore {
   /** The live session for this secret; an expired one is forgotten. */
   find (secret: string, now: number): Session | undefined {
     return this.#sessions.get(secret, now)
+  }
+
+  /** Whether this very session is still live (not ended, not expired). */
+  holds (session: Session, now: number): boolean {
+    return session.expiresAt > now && [...this.#sessions.values()].includes(session)
   }
 
   end (secret: string): boolean {

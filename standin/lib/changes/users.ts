@@ -36,10 +36,10 @@ export function confirmEmail (state: StandInState, user: StoredUser): void {
   if (!user.emailConfirmed) updateUser(state, user, { emailConfirmed: true })
 }
 
-/** Disables a user, ending their browser sessions at once: `user.disabled`. */
+/** Disables a user, ending their browser sessions and apps' refresh tokens at once: `user.disabled`. */
 export function disableUser (state: StandInState, user: StoredUser): void {
   user.enabled = false
-  state.sessions.endAllOf(user.userId)
+  state.endAllSessionsOf(user.userId)
   state.events.report({ event_type: 'user.disabled', user_id: user.userId })
 }
 
@@ -48,10 +48,10 @@ export function enableUser (state: StandInState, user: StoredUser): void {
   state.events.report({ event_type: 'user.enabled', user_id: user.userId })
 }
 
-/** Ends every session of the user (`logoutAllUserSessions`): `user.logged_out`. */
+/** Ends every session of the user, apps' refresh tokens included (`logoutAllUserSessions`): `user.logged_out`. */
 export function logOutEverywhere (state: StandInState, user: StoredUser): void {
   user.sessionsRevokedAt = state.nowSeconds()
-  state.sessions.endAllOf(user.userId)
+  state.endAllSessionsOf(user.userId)
   state.events.report({ event_type: 'user.logged_out', user_id: user.userId })
 }
 
@@ -67,7 +67,7 @@ export function deleteUser (state: StandInState, userId: string): boolean {
   for (const key of state.apiKeys.values()) {
     if (key.userId === userId) key.archived = true
   }
-  state.sessions.endAllOf(userId)
+  state.endAllSessionsOf(userId)
   state.users.delete(userId)
   state.events.report({ event_type: 'user.deleted', user_id: userId })
   return true

@@ -11,7 +11,8 @@ import {
   sendPage,
   withReturnUrl
 } from '../../auth-url/hosted.js'
-import { AUTH_URL_PATHS, HOSTED_FORM_PATHS } from '../../auth-url/paths.js'
+import { AUTH_URL_PATHS, HOSTED_FORM_PATHS, SSR_APP_LOGOUT_PATH } from '../../auth-url/paths.js'
+import type { Session } from '../../auth-url/sessions.js'
 import { clearSessionCookie, sessionSecret } from '../../auth-url/session-cookie.js'
 import { Fields } from '../../http.js'
 import type { StoredOrg, StoredUser } from '../../records.js'
@@ -42,6 +43,17 @@ function displayName (user: StoredUser): string {
  * `redirectToOrgPage`, `redirectToCreateOrgPage`) and signing out from them.
  * Each needs a signed-in browser and sends others to the login page first.
  */
+/**
+ * Where a browser goes after signing out of a session that signed an app in
+ * on its server: that app's logout path, on the origin of its redirect URI,
+ * as PropelAuth's dashboard is set up for `@propelauth/nextjs` ("after
+ * logout: /api/auth/logout"). There the app finds its refresh token dead
+ * (ending the session ended it) and clears its cookies.
+ */
+function appLogoutUrl (session: Session | undefined): string | undefined {
+  return session?.ssrRedirectUri === undefined ? undefined : new URL(SSR_APP_LOGOUT_PATH, session.ssrRedirectUri).href
+}
+
 export function accountPageRoutes (app: FastifyInstance, context: StandInContext): void {
   const { state } = context
 
@@ -111,11 +123,13 @@ ${context.features.orgs && user.canCreateOrgs ? html`<p><a href="${AUTH_URL_PATH
   app.post(HOSTED_FORM_PATHS.signOut, async (request, reply) => {
     if (!fromOwnPage(request)) return await refuseForeignPost(reply, HOME)
     const secret = sessionSecret(request, context.authUrl)
+    let appLogout: string | undefined
     if (secret !== undefined) {
+      appLogout = appLogoutUrl(state.sessions.find(secret, state.nowSeconds()))
       endSession(state, secret)
       clearSessionCookie(reply, context.authUrl)
     }
-    return await reply.header('cache-control', 'no-store').redirect(AUTH_URL_PATHS.login, 303)
+    return await reply.header('cache-control', 'no-store').redirect(context.logoutRedirectUrl ?? appLogout ?? AUTH_URL_PATHS.login, 303)
   })
 
   app.get<PageQuery>(AUTH_URL_PATHS.org, async (request, reply) => {
