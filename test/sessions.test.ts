@@ -316,3 +316,25 @@ test('wrong session options fail at registration with the option named', async (
   t.throws(() => plain.auth.from('session'), { message: /option `sessions`/ })
   await plain.close()
 })
+
+test('OpenAPI: session routes are documented with the cookie scheme, the auth routes are hidden', async (t) => {
+  const { default: swagger } = await import('@fastify/swagger')
+  const fake = await startFakeSsrAuthUrl(structuredClone(USER))
+  t.teardown(fake.close)
+  for (const version of ['openapi', 'swagger'] as const) {
+    const app = Fastify()
+    await app.register(swagger, version === 'openapi' ? { openapi: { info: { title: 't', version: '1' } } } : { swagger: { info: { title: 't', version: '1' } } })
+    await app.register(propelAuth, { ...fake.testAuth.pluginOptions, apiKey: fake.apiKey, sessions: { redirectUri: `${APP}/api/auth/callback` } })
+    app.get('/page', { onRequest: app.auth.pages.requireUser }, async () => 'page')
+    app.get('/bearer', { onRequest: app.auth.requireUser }, async () => 'bearer')
+    await app.ready()
+    const doc = app.swagger() as Record<string, any>
+    t.same(doc.paths['/page'].get.security, [{ propelauthSession: [] }], `${version}: the page names the session scheme`)
+    t.same(doc.paths['/bearer'].get.security, [{ propelauth: [] }], `${version}: a bearer route keeps the bearer scheme`)
+    const schemes = version === 'openapi' ? doc.components.securitySchemes : doc.securityDefinitions
+    t.match(schemes.propelauthSession, version === 'openapi' ? { type: 'apiKey', in: 'cookie', name: '__pa_at' } : { type: 'apiKey', in: 'header', name: 'Cookie' })
+    t.match(doc.paths['/page'].get.description, /session cookies of server-run sign-in/)
+    t.notOk(Object.keys(doc.paths).some((path) => path.startsWith('/api/auth')), `${version}: the auth routes are not in the document`)
+    await app.close()
+  }
+})

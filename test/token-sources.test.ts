@@ -181,7 +181,7 @@ test('@fastify/cookie registered after the plugin: the cookie is still read', as
 
 test('wrong token sources fail at registration, naming the option', async (t) => {
   const cases: Array<[string, unknown, RegExp]> = [
-    ['a string that is no source', 'header', /option `tokenFrom` must be 'authorization', \{ cookie \}, \{ query \}, \{ subprotocol \}, a function of the request or \{ from: function, crossSite \} \(got "header"\)/],
+    ['a string that is no source', 'header', /option `tokenFrom` must be 'authorization', 'session', \{ cookie \}, \{ query \}, \{ subprotocol \}, a function of the request or \{ from: function, crossSite \} \(got "header"\)/],
     ['an empty list', [], /option `tokenFrom` must name at least one source/],
     ['a cookie name with a space', { cookie: 'pa at' }, /option `tokenFrom\.cookie` must be a cookie name/],
     ['a typo in a member', { cookie: '__pa_at', crossSites: 'allow' }, /unknown option `tokenFrom\.crossSites`; tokenFrom takes cookie, crossSite, trustedOrigins/],

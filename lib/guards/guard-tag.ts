@@ -40,11 +40,16 @@ export interface GuardInfo {
   readsOrgIdParam?: boolean
   /** The guard reads a cookie: the routes it guards need @fastify/cookie. */
   readsCookies?: boolean
+  /** The guard reads the session of server-run sign-in: documented with the cookie scheme SESSION_SCHEME_NAME. */
+  readsSession?: boolean
   /** Query parameters the guard takes a token from: they must be kept out of the request log. */
   queryParameters?: readonly string[]
   /** For a hook composed with @fastify/auth: what it runs, in which relation. */
   composition?: { relation: 'or' | 'and', members: readonly Member[] }
 }
+
+/** The name of the security scheme of session-guarded routes in OpenAPI documents. */
+export const SESSION_SCHEME_NAME = 'propelauthSession'
 
 // Symbol.for: two copies of the plugin in one app (a bundled dependency, say)
 // still recognise each other's guards.

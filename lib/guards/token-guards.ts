@@ -117,8 +117,9 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
 
   function tokenGuards (reader: TokenReader): PropelAuthTokenGuards {
     // What the routes' checks need to know of the source (the route audit).
-    const carriers: Pick<GuardInfo, 'readsCookies' | 'queryParameters'> = {
+    const carriers: Pick<GuardInfo, 'readsCookies' | 'readsSession' | 'queryParameters'> = {
       ...(reader.readsCookies ? { readsCookies: true } : {}),
+      ...(reader.readsSession ? { readsSession: true } : {}),
       ...(reader.queryParameters.length > 0 ? { queryParameters: reader.queryParameters } : {})
     }
 

@@ -1,3 +1,4 @@
+import { SESSION_SCHEME_NAME } from '../guards/guard-tag.js'
 import { isPlainObject } from '../util/is-plain-object.js'
 import type { GuardHeader } from './guard-responses.js'
 
@@ -18,10 +19,13 @@ export interface DocumentWriter {
   addSecuritySchemes: (doc: Json, names: Set<string>) => void
 }
 
-/** `existing` (the schemes of the document) with each of `names` it lacks defined as a copy of `scheme`. */
-export function withSchemes (existing: unknown, names: Set<string>, scheme: Json): Json {
+/**
+ * `existing` (the schemes of the document) with each of `names` it lacks
+ * defined as a copy of `scheme`, or of `sessionScheme` for the session's.
+ */
+export function withSchemes (existing: unknown, names: Set<string>, scheme: Json, sessionScheme: Json): Json {
   // Copied, never mutated: swagger shares this object with the user's options.
   const schemes: Json = { ...(isPlainObject(existing) ? existing : {}) }
-  for (const name of names) schemes[name] ??= { ...scheme }
+  for (const name of names) schemes[name] ??= { ...(name === SESSION_SCHEME_NAME ? sessionScheme : scheme) }
   return schemes
 }

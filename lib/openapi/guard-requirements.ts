@@ -1,4 +1,4 @@
-import type { GuardInfo } from '../guards/guard-tag.js'
+import { SESSION_SCHEME_NAME, type GuardInfo } from '../guards/guard-tag.js'
 import { allOf, outcomeOf, type Outcome, type Requirement } from '../route-policy/composition.js'
 import type { Annotation, GuardStatus, SecurityRequirement, UnauthorizedVariant } from './annotation.js'
 
@@ -19,7 +19,7 @@ export function annotationFor (guards: GuardInfo[], schema: RouteSchema, schemeN
     requirement: requirementOf(guards),
     unauthorized: [...new Set(refusing.map((guard): UnauthorizedVariant => guard.unauthorized ?? 'access-token'))]
   }
-  const foreignSchemes = [...new Set(requirements.flatMap((requirement) => requirement.filter((name): name is string => name !== null)))]
+  const foreignSchemes = [...new Set(requirements.flatMap((requirement) => requirement.filter((name): name is string => name !== null && name !== SESSION_SCHEME_NAME)))]
   if (foreignSchemes.length > 0) annotation.foreign = { schemes: foreignSchemes, refusing: refusal?.foreign ?? [] }
   return annotation
 }
@@ -65,5 +65,6 @@ function requirementOf (guards: GuardInfo[]): string {
   // An org requirement implies a signed-in user: say only the stronger one.
   const org = enforced.filter((guard) => guard.kind === 'org')
   const said = org.length > 0 ? org : enforced
-  return `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (\`Authorization: Bearer …\`).`
+  const carrier = enforced.every((guard) => guard.readsSession === true) ? 'the session cookies of server-run sign-in' : '`Authorization: Bearer …`'
+  return `Requires ${[...new Set(said.map((guard) => `a ${guard.requirement}`))].join(', and ')} (${carrier}).`
 }

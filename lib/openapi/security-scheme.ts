@@ -3,6 +3,18 @@
  * document when the app has not defined one by that name. Frozen: it is public,
  * and each document gets its own copy.
  */
+/**
+ * The scheme of routes guarded by the session of server-run sign-in: the
+ * browser sends the session's cookie by itself, so Swagger UI's "Try it out"
+ * works from a browser signed in on the same site.
+ */
+export const propelAuthSessionScheme = Object.freeze({
+  type: 'apiKey',
+  in: 'cookie',
+  name: '__pa_at',
+  description: 'The session of server-run sign-in: HttpOnly cookies the browser sends by itself; the access token is `__pa_at` (`__pa_at_0`, `__pa_at_1`, … when split), refreshed on the server with `__pa_rt`.'
+})
+
 export const propelAuthSecurityScheme = Object.freeze({
   type: 'http',
   scheme: 'bearer',

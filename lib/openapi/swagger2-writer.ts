@@ -9,6 +9,14 @@ const swagger2SecurityDefinition = Object.freeze({
   description: 'A PropelAuth access token (or, on routes that take one, an end-user API key), sent as `Bearer <token>`.'
 })
 
+/** Swagger 2.0 has no cookie scheme: the `Cookie` header stands for it. */
+const swagger2SessionDefinition = Object.freeze({
+  type: 'apiKey',
+  in: 'header',
+  name: 'Cookie',
+  description: 'The session of server-run sign-in: HttpOnly cookies (`__pa_at`, `__pa_rt`) the browser sends by itself.'
+})
+
 /**
  * Writes into Swagger 2.0 documents: a header is typed inline, a body has one
  * `schema` and its `examples` by media type, and the schemes are in
@@ -18,6 +26,6 @@ export const swagger2Writer: DocumentWriter = {
   header: (header) => ({ type: header.type, description: header.description }),
   errorBody: (example) => ({ schema: errorBodySchema(), examples: { 'application/json': { ...example } } }),
   addSecuritySchemes (doc, names) {
-    doc.securityDefinitions = withSchemes(doc.securityDefinitions, names, swagger2SecurityDefinition)
+    doc.securityDefinitions = withSchemes(doc.securityDefinitions, names, swagger2SecurityDefinition, swagger2SessionDefinition)
   }
 }

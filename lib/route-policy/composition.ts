@@ -1,4 +1,4 @@
-import { guardInfoOf, tagGuard, type GuardInfo, type Member } from '../guards/guard-tag.js'
+import { guardInfoOf, SESSION_SCHEME_NAME, tagGuard, type GuardInfo, type Member } from '../guards/guard-tag.js'
 import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 
 // The guards are @fastify/auth strategies: `app.auth([app.propelAuth.requireUser, other])`
@@ -142,6 +142,8 @@ export function outcomeOf (info: GuardInfo): Outcome {
     const members = composition.members.map(outcomeOfMember)
     return composition.relation === 'or' ? anyOf(members) : allOf(members)
   }
-  if (info.kind === 'optional') return { security: [[], [null]], refusal: undefined }
-  return { security: [[null]], refusal: { guards: [info], foreign: [] } }
+  // The session's cookie scheme is ours too, under a fixed name; `null` is the bearer scheme the app named.
+  const own = info.readsSession === true ? SESSION_SCHEME_NAME : null
+  if (info.kind === 'optional') return { security: [[], [own]], refusal: undefined }
+  return { security: [[own]], refusal: { guards: [info], foreign: [] } }
 }
