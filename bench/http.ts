@@ -14,6 +14,8 @@ export interface HttpRow {
   kind: ServerKind
   /** `same`: one token repeated, as a real client sends; `rotating`: a new token each request. */
   tokens: 'same' | 'rotating'
+  /** The token goes in the cookie `__pa_at` (with a session's `__pa_rt` beside it) rather than the Authorization header. */
+  cookie?: true
   /** Set on the twin of a fastify-propelauth row that runs the plugin of another checkout (`--baseline`). */
   pluginDir?: string
 }
@@ -29,6 +31,8 @@ export const HTTP_ROWS: readonly HttpRow[] = [
   { name: 'bare route + an empty onRequest hook', kind: 'bare-hook', tokens: 'same' },
   { name: 'fastify-propelauth requireUser, cached', kind: 'propelauth-requireUser', tokens: 'same' },
   { name: 'fastify-propelauth requireOrgMemberWithMinimumRole, cached', kind: 'propelauth-minimumRole', tokens: 'same' },
+  { name: 'fastify-propelauth requireUser, token in a cookie, cached', kind: 'propelauth-cookie', tokens: 'same', cookie: true },
+  { name: 'fastify-propelauth session (server-run sign-in), token still valid', kind: 'propelauth-session', tokens: 'same', cookie: true },
   { name: 'fastify-propelauth requireUser, uncached (new token each request)', kind: 'propelauth-requireUser', tokens: 'rotating' },
   { name: 'fastify-propelauth requireUser, cache: false', kind: 'propelauth-nocache', tokens: 'rotating' },
   { name: '@fastify/jwt with cache', kind: 'fastify-jwt-cache', tokens: 'same' },
@@ -126,7 +130,9 @@ async function load (server: RunningServer, input: HttpInput, seconds: number, n
       url: server.url,
       connections: input.connections,
       duration: seconds,
-      headers: { authorization: `Bearer ${input.tokens[0]}` },
+      headers: server.row.cookie === true
+        ? { cookie: `__pa_at=${input.tokens[0]}; __pa_rt=bench-refresh-token` }
+        : { authorization: `Bearer ${input.tokens[0]}` },
       requests,
       overallRate: input.rate
     }, (error, result) => error === null ? resolve(result) : reject(error))
@@ -160,7 +166,7 @@ export async function runHttp (input: HttpInput, log: (line: string) => void = (
     const baseline = input.baseline
     const twins = baseline === undefined
       ? []
-      : selected.filter((row) => row.kind.startsWith('propelauth-')).map((row) => ({ ...row, name: `${row.name} [baseline]`, pluginDir: baseline }))
+      : selected.filter((row) => row.kind.startsWith('propelauth-') && row.kind !== 'propelauth-session').map((row) => ({ ...row, name: `${row.name} [baseline]`, pluginDir: baseline }))
     const rows = [...selected, ...twins]
     for (const row of rows) {
       const child = await startChild('./server.ts')

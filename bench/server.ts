@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { initBaseAuth } from '@propelauth/node'
+import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from 'fastify'
 import propelAuth from '../index.js'
 import { serveParent } from './child.js'
@@ -31,6 +32,8 @@ export type ServerKind =
   | 'hash-hook'
   | 'propelauth-requireUser'
   | 'propelauth-minimumRole'
+  | 'propelauth-cookie'
+  | 'propelauth-session'
   | 'propelauth-nocache'
   | 'fastify-jwt'
   | 'fastify-jwt-cache'
@@ -97,6 +100,21 @@ async function build (kind: ServerKind, publicKeyPem: string, pluginDir?: string
         onRequest: kind === 'propelauth-minimumRole' ? app.auth.requireOrgMemberWithMinimumRole('Admin') : app.auth.requireUser
       }, async (request) => ({ user_id: request.user?.userId }))
       break
+    // The access token in a cookie, read by @fastify/cookie; and the same cookie as
+    // a server-run session's, whose stage looks at it before the guard does.
+    case 'propelauth-cookie':
+    case 'propelauth-session': {
+      const session = kind === 'propelauth-session'
+      if (!session) await app.register(cookie)
+      await app.register(await pluginFrom(pluginDir), {
+        authUrl: AUTH_URL,
+        tokenVerificationMetadata: { verifierKey: publicKeyPem, issuer: ISSUER },
+        ...(session ? { apiKey: 'bench-backend-api-key', sessions: { redirectUri: 'http://localhost:3000/api/auth/callback' } } : { tokenFrom: { cookie: '__pa_at' } })
+      })
+      const guards = session ? app.auth.from('session') : app.auth
+      app.get(ROUTE, { onRequest: guards.requireUser }, async (request) => ({ user_id: request.user?.userId }))
+      break
+    }
     case 'fastify-jwt':
     case 'fastify-jwt-cache': {
       // Verify-only @fastify/jwt as its README configures it for RS256, with the same key and issuer check.

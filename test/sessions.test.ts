@@ -338,3 +338,100 @@ test('OpenAPI: session routes are documented with the cookie scheme, the auth ro
     await app.close()
   }
 })
+
+test('the callback when PropelAuth fails: 503 while it cannot be reached, 400 when it refuses, never a session', async (t) => {
+  const { fake, jar, get } = await setup(t)
+  const cases: Array<[FakeSsrAuthUrl['tokenMode'], number, string]> = [
+    [503, 503, 'FST_PROPELAUTH_SESSION_UNAVAILABLE'],
+    ['drop', 503, 'FST_PROPELAUTH_SESSION_UNAVAILABLE'],
+    [401, 400, 'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED'],
+    ['unverifiable', 400, 'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED']
+  ]
+  for (const [mode, status, code] of cases) {
+    fake.tokenMode = mode
+    const answer = await signIn(fake, get)
+    t.equal(answer.statusCode, status, `token endpoint ${mode}: ${status}`)
+    t.equal(answer.json().code, code)
+    t.notOk(jar.cookies.has('__pa_rt'))
+  }
+})
+
+test('userinfo and logout when PropelAuth fails', async (t) => {
+  const { fake, jar, app, get } = await setup(t, { exposeAccessToken: true })
+  await signIn(fake, get)
+  t.equal((await get('/api/auth/userinfo')).json().accessToken, jar.cookies.get('__pa_at'), 'exposeAccessToken hands it out')
+  for (const [mode, status] of [[503, 503], ['drop', 503], ['not-json', 503], [401, 401]] as const) {
+    fake.userinfoMode = mode
+    t.equal((await get('/api/auth/userinfo')).statusCode, status, `userinfo ${mode}: ${status}`)
+  }
+  fake.userinfoMode = 'ok'
+  t.ok(jar.cookies.has('__pa_rt'), 'a failed userinfo leaves the session')
+  fake.logoutMode = 500
+  const logout = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: jar.header() } })
+  jar.take(logout.headers['set-cookie'])
+  t.equal(logout.statusCode, 200, 'the cookies go even when PropelAuth does not confirm')
+  t.notOk(jar.cookies.has('__pa_rt'))
+  const none = await app.inject({ method: 'POST', url: '/api/auth/logout' })
+  t.equal(none.statusCode, 200, 'logging out with no session is no error')
+})
+
+test('set-active-org and GET logout while PropelAuth cannot be reached: 503, the session kept', async (t) => {
+  const { fake, jar, app, get } = await setup(t)
+  await signIn(fake, get)
+  const before = new Map(jar.cookies)
+  fake.refreshMode = '503'
+  const org = await app.inject({ method: 'POST', url: `/api/auth/set-active-org?active_org_id=${USER.orgs[0].orgId}`, headers: { cookie: jar.header() } })
+  t.equal(org.statusCode, 503)
+  t.equal((await get('/api/auth/logout')).statusCode, 503)
+  t.same(jar.cookies, before)
+  const noSession = await app.inject({ method: 'POST', url: `/api/auth/set-active-org?active_org_id=${USER.orgs[0].orgId}` })
+  t.equal(noSession.statusCode, 401)
+  t.equal(noSession.json().code, 'FST_PROPELAUTH_NO_SESSION')
+  const landing = await app.inject({ method: 'GET', url: '/api/auth/logout' })
+  t.equal(landing.statusCode, 302, 'the landing page without a session')
+})
+
+test('a user who left the active org stays signed in, without it; a refresh with a bad token signs out', async (t) => {
+  const { fake, jar, app, get } = await setup(t)
+  await signIn(fake, get)
+  const orgId = USER.orgs[0].orgId
+  const chosen = await app.inject({ method: 'POST', url: `/api/auth/set-active-org?active_org_id=${orgId}`, headers: { cookie: jar.header() } })
+  jar.take(chosen.headers['set-cookie'])
+  fake.user.orgs = []
+  await expireAccessToken(fake, jar)
+  const me = await get('/me')
+  t.equal(me.statusCode, 200)
+  t.equal(me.json().activeOrgId, null)
+  t.notOk(jar.cookies.has('__pa_org_id'), 'the org cookie goes')
+
+  await expireAccessToken(fake, jar)
+  fake.tokenMode = 'ok'
+  fake.accessTokenLifetime = -60
+  t.equal((await get('/me')).statusCode, 401, 'a refreshed token that does not verify ends the session')
+  t.notOk(jar.cookies.has('__pa_rt'))
+})
+
+test('pages: non-GET requests, htmx without a usable current URL, and a path that is no return path', async (t) => {
+  const { app } = await setup(t)
+  app.log.level = 'silent'
+  const post = await app.inject({ method: 'POST', url: '/page', headers: { accept: 'text/html' } })
+  t.equal(post.statusCode, 404, 'no POST route: nothing to redirect')
+  for (const headers of [{ 'hx-request': 'true' }, { 'hx-request': 'true', 'hx-current-url': 'https://evil.example/x' }, { 'hx-request': 'true', 'hx-current-url': 'not a url' }]) {
+    const answer = await app.inject({ method: 'GET', url: '/page', headers })
+    t.equal(answer.headers['hx-redirect'], '/api/auth/login', `${JSON.stringify(headers)}: to sign in, with no return path`)
+  }
+  const unsafe = await app.inject({ method: 'GET', url: '//evil.example/page', headers: { accept: 'text/html' } })
+  t.not(unsafe.headers.location, '/api/auth/login?return_to_path=%2F%2Fevil.example%2Fpage')
+})
+
+test('a session split over several cookies becomes one cookie again when its token shrinks', async (t) => {
+  const { fake, jar, get } = await setup(t)
+  await signIn(fake, get)
+  const token = await fake.testAuth.mintAccessToken({ userId: fake.user.userId, orgs: fake.user.orgs, expiresIn: -60 })
+  jar.cookies.delete('__pa_at')
+  jar.cookies.set('__pa_at_0', token.slice(0, 100))
+  jar.cookies.set('__pa_at_1', token.slice(100))
+  t.equal((await get('/me')).statusCode, 200)
+  t.ok(jar.cookies.has('__pa_at'))
+  t.notOk(jar.cookies.has('__pa_at_0') || jar.cookies.has('__pa_at_1'), 'the chunks are cleared')
+})

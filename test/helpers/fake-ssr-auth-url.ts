@@ -18,6 +18,10 @@ export interface FakeSsrAuthUrl {
   refreshCalls: number
   /** How the refresh endpoint answers: as PropelAuth, with a 503, or by closing the connection. */
   refreshMode: 'ok' | '503' | 'drop'
+  /** How the code exchange, userinfo and logout answer: as PropelAuth, with a status, by dropping the connection, or (tokens) with a token that does not verify. */
+  tokenMode: 'ok' | 503 | 401 | 'drop' | 'unverifiable'
+  userinfoMode: 'ok' | 503 | 401 | 'drop' | 'not-json'
+  logoutMode: 'ok' | 500
   /** Seconds the access tokens it gives live. */
   accessTokenLifetime: number
   /** Refresh tokens still alive. */
@@ -38,6 +42,9 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
     user,
     refreshCalls: 0,
     refreshMode: 'ok',
+    tokenMode: 'ok',
+    userinfoMode: 'ok',
+    logoutMode: 'ok',
     accessTokenLifetime: 1800,
     liveRefreshTokens: new Set(),
     codes: new Map(),
@@ -64,11 +71,17 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
     return await reply.redirect(`${redirectUri}?code=${code}&state=${encodeURIComponent(state)}`)
   })
   server.post('/propelauth/ssr/token', async (request, reply) => {
+    if (fake.tokenMode === 'drop') {
+      request.raw.socket.destroy()
+      return await reply
+    }
+    if (typeof fake.tokenMode === 'number') return await reply.code(fake.tokenMode).send('refused')
     if (!keyed(request.headers.authorization)) return await reply.code(401).send('Unauthorized')
     const { code, redirect_uri: redirectUri } = request.body as Record<string, string>
     if (fake.codes.get(code) !== redirectUri) return await reply.code(400).send({ error: 'invalid code' })
     fake.codes.delete(code)
-    return await mint()
+    const tokens = await mint()
+    return fake.tokenMode === 'unverifiable' ? { ...tokens, access_token: `${tokens.access_token.slice(0, -4)}AAAA` } : tokens
   })
   server.post('/api/backend/v1/refresh_token', async (request, reply) => {
     fake.refreshCalls++
@@ -87,12 +100,19 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
     return { refresh_token: tokens.refresh_token, access_token: { access_token: tokens.access_token, expires_at_seconds: Math.floor(Date.now() / 1000) + fake.accessTokenLifetime } }
   })
   server.post('/api/backend/v1/logout', async (request, reply) => {
+    if (fake.logoutMode !== 'ok') return await reply.code(fake.logoutMode).send('failed')
     if (!keyed(request.headers.authorization)) return await reply.code(401).send('Unauthorized')
     fake.liveRefreshTokens.delete((request.body as Record<string, string>).refresh_token)
     return {}
   })
   server.get('/propelauth/oauth/userinfo', async (request, reply) => {
     const token = request.headers.authorization?.replace(/^Bearer /, '')
+    if (fake.userinfoMode === 'drop') {
+      request.raw.socket.destroy()
+      return await reply
+    }
+    if (fake.userinfoMode === 'not-json') return await reply.type('text/plain').send('<html>')
+    if (typeof fake.userinfoMode === 'number') return await reply.code(fake.userinfoMode).send('refused')
     if (token === undefined) return await reply.code(401).send('Unauthorized')
     return { user_id: user.userId, email: user.email, email_confirmed: true }
   })
