@@ -4,8 +4,15 @@ import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { apiRoutes } from './api-routes.js'
 import { apiDocs } from './docs.js'
 import { frontend } from './frontend.js'
+import { ssrPage } from './ssr-page.js'
 
 export interface ExampleOptions {
+  /**
+   * Where browsers reach the app (`http://localhost:3000`): turns on server-run
+   * sign-in, with its callback at `<baseUrl>/api/auth/callback`, and the
+   * server-rendered page at /ssr.
+   */
+  baseUrl?: string
   /** Development only: the stand-in's `/login`, offered on /docs as a password login (see example/dev-login.ts). */
   devLoginUrl?: string
   /** Serve the frontend page (PropelAuth's browser client) at `/`. Default true. */
@@ -20,7 +27,7 @@ export interface ExampleOptions {
  */
 export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}, example: ExampleOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(server)
-  await app.register(propelAuth, auth)
+  await app.register(propelAuth, example.baseUrl === undefined ? auth : withSessions(auth, example.baseUrl))
   // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
   await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
   if (example.webhookSecret !== undefined) {
@@ -63,5 +70,25 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
   // The frontend half: a page at / that signs in with PropelAuth's browser client and calls the routes above.
   if (example.frontend !== false) await app.register(frontend, { authUrl: auth.authUrl })
 
+  // The server-rendered half: /ssr, signed in by the server through /api/auth/*.
+  if (example.baseUrl !== undefined) await app.register(ssrPage, { baseUrl: example.baseUrl, accountUrl: `${new URL(auth.authUrl).origin}/account` })
+
   return app
+}
+
+/**
+ * The options with server-run sign-in. The session is picked up by the guards
+ * after the bearer token, so the API routes answer a signed-in browser as they
+ * answer a token, and /ssr shows what they answer; an active org is picked at
+ * sign-in (the user's first), so the page has one to show.
+ */
+function withSessions (auth: FastifyPropelAuthOptions, baseUrl: string): FastifyPropelAuthOptions {
+  return {
+    ...auth,
+    tokenFrom: ['authorization', 'session'],
+    sessions: {
+      redirectUri: new URL('/api/auth/callback', baseUrl).href,
+      defaultActiveOrg: (user) => user.getOrgs()[0]?.orgId
+    }
+  }
 }

@@ -5,6 +5,7 @@
 import { createWebhookSecret, startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { EXAMPLE_SEED } from './seed.js'
 import { buildApp } from './app.js'
+import { browserBaseUrl, freePort } from './app-url.js'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
@@ -23,28 +24,39 @@ if (authUrl !== undefined && apiKey !== undefined) {
   webhookSecret ??= createWebhookSecret()
 }
 
+// Server-run sign-in (the page /ssr) sends browsers back to the app's own URL,
+// an option of the plugin, so the port is settled before listening: with
+// PORT=0, a free one is picked now. APP_URL overrides it (the https URL of an
+// app behind a proxy, as registered in PropelAuth's dashboard); off loopback,
+// without it, /ssr is off: plain http is for loopback only.
+const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host)
+const listenPort = port === 0 ? await freePort(host) : port
+const appUrl = process.env.APP_URL ?? (loopback ? browserBaseUrl(host, listenPort) : undefined)
+
 // With the stand-in, /docs also offers its password login (development only).
-const example = { webhookSecret, ...(standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }) }
+const example = { webhookSecret, baseUrl: appUrl, ...(standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }) }
 const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } }, example)
 app.addHook('onClose', async () => { await standIn?.close() })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
 }
-await app.listen({ port, host })
-// With PORT=0 the system picks a free port: print the one really bound.
+await app.listen({ port: listenPort, host })
 const address = app.server.address()
-const boundPort = typeof address === 'object' && address !== null ? address.port : port
+const boundPort = typeof address === 'object' && address !== null ? address.port : listenPort
 const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`
 // The page must be on the same site as the auth URL (http://localhost:<port> with the stand-in), or
 // the browser would not send the session cookie with the client's calls: 127.0.0.1 and localhost
 // are two different sites.
-const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host)
 const pageUrl = loopback ? `http://localhost:${boundPort}/` : `${base}/`
 // The app's address is known only now: the stand-in sends its events from here on.
 standIn?.webhooks.addEndpoint({ url: `${base}/webhooks/propelauth`, secret: webhookSecret as string })
 
+const ssrLine = appUrl === undefined
+  ? 'Server-rendered page: off (set APP_URL, the https URL browsers reach this app at).'
+  : `Server-rendered page (sign-in run by the server, no JavaScript): ${appUrl}/ssr`
 if (standIn === undefined) {
-  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nFrontend page (PropelAuth's browser client): ${pageUrl}\nAPI docs (Swagger UI): ${base}/docs\n`)
+  const callback = appUrl === undefined ? '' : `\n  (add ${appUrl}/api/auth/callback to your PropelAuth project's allowed redirect URIs)`
+  console.log(`\nExample app on ${base}, using PropelAuth at ${authUrl}\nFrontend page (PropelAuth's browser client): ${pageUrl}\n${ssrLine}${callback}\nAPI docs (Swagger UI): ${base}/docs\n`)
 } else {
   const acme = [...standIn.state.orgs.values()][0]
   const line = (label: string, token: string, path: string): string =>
@@ -65,6 +77,10 @@ if (standIn === undefined) {
     `Frontend page: ${pageUrl} — click Sign in, sign in on the stand-in's login page as one of the users`,
     `below (password: password; owner@ is asked for an MFA code: ${standIn.mfaCode}), and come back`,
     'to see what /api/whoami and the org routes answer for that user.',
+    '',
+    `${ssrLine}`,
+    '  — the same sign-in, run by the server: the page shows the user, their active org and role, and',
+    '  what the org routes answer them; switch the org (owner@ is also in Globex) and sign out with its buttons.',
     '',
     `Webhooks: the stand-in sends PropelAuth's events (sign-ins, users and orgs changed) to ${base}/webhooks/propelauth,`,
     'which logs one line per event; a user signed out or disabled there loses their earlier tokens at once.',

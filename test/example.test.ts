@@ -98,6 +98,13 @@ test('npm start: the example starts on a free port with the stand-in and prints 
     t.equal(String(response.status), expected?.[1], `${curl.label}`)
   }
 
+  // The server-rendered page, on localhost (the stand-in's site): a plain visit goes to sign in.
+  const ssr = /Server-rendered page .*: (http:\/\/localhost:(\d+)\/ssr)\n/.exec(output)
+  t.equal(ssr?.[2], base![2], 'prints the /ssr page on the port it listens on')
+  const visit = await fetch(ssr![1], { headers: { accept: 'text/html' }, redirect: 'manual' })
+  t.equal(visit.status, 302)
+  t.equal(visit.headers.get('location'), '/api/auth/login?return_to_path=%2Fssr', 'an unauthenticated visit is sent to sign in')
+
   process.kill(-child.pid!, 'SIGTERM')
   const [code, signal] = await exited
   t.ok(code === 0 || signal === 'SIGTERM', 'stops cleanly on SIGTERM')

@@ -59,6 +59,7 @@ export const SUITES = {
     'test/example-api-routes.test.ts',
     'test/example-frontend-browser.test.ts',
     'test/example-dev-login-browser.test.ts',
+    'test/sessions-browser.test.ts',
     'test/docs-browser.test.ts',
     'test/webhooks-standin.test.ts',
     'types/mixes/auth-and-jwt/app.test.ts',
