@@ -435,3 +435,32 @@ test('a session split over several cookies becomes one cookie again when its tok
   t.ok(jar.cookies.has('__pa_at'))
   t.notOk(jar.cookies.has('__pa_at_0') || jar.cookies.has('__pa_at_1'), 'the chunks are cleared')
 })
+
+test('plain HTML forms: sign-out and org switch answer 303 to a page; from another site, 403', async (t) => {
+  const { fake, jar, app, get } = await setup(t)
+  await signIn(fake, get)
+  const form = (url: string, site: string): Promise<LightMyRequestResponse> => app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: jar.header(), accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': site },
+    payload: 'submit=1'
+  })
+  const foreign = await form('/api/auth/logout', 'cross-site')
+  t.equal(foreign.statusCode, 403, 'another site\'s form is refused by the cross-site rule, not by the body parser')
+  t.equal(foreign.json().code, 'FST_PROPELAUTH_CROSS_SITE_REQUEST')
+
+  const orgId = USER.orgs[0].orgId
+  const switched = await form(`/api/auth/set-active-org?active_org_id=${orgId}&return_to_path=%2Fsettings`, 'same-origin')
+  jar.take(switched.headers['set-cookie'])
+  t.equal(switched.statusCode, 303)
+  t.equal(switched.headers.location, '/settings')
+  t.equal(jar.cookies.get('__pa_org_id'), orgId)
+
+  const out = await form('/api/auth/logout', 'same-origin')
+  jar.take(out.headers['set-cookie'])
+  t.equal(out.statusCode, 303)
+  t.equal(out.headers.location, '/')
+  t.notOk(jar.cookies.has('__pa_rt'))
+  const big = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { 'content-type': 'application/json' }, payload: 'x'.repeat(20_000) })
+  t.equal(big.statusCode, 413, 'the auth routes take small bodies only')
+})

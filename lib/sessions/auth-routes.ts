@@ -14,7 +14,7 @@ import { crossSiteProblem } from '../sources/cross-site.js'
 import { User } from '../token/user.js'
 import { refreshSession, writeSession, type SessionStage } from './keep-session-fresh.js'
 import { safeReturnPath } from './return-path.js'
-import { sendSignInProblem } from './sign-in-page.js'
+import { sendSignInProblem, wantsPage } from './sign-in-page.js'
 import type { SessionCookies } from './session-cookies.js'
 
 // PropelAuth's server-side login routes, with the names, methods and statuses
@@ -60,7 +60,34 @@ function firstQueryValue (request: FastifyRequest, name: string): string | undef
   return typeof first === 'string' ? first : undefined
 }
 
+/**
+ * The routes live in a scope of their own, whose only change is its body
+ * parsing: the two POST routes read nothing from the body, and a plain HTML
+ * form (`application/x-www-form-urlencoded`, which Fastify does not parse by
+ * default) must reach them, to be refused as cross-site or served, rather than
+ * answered 415. Hooks and decorators of the app still apply.
+ */
 export function registerAuthRoutes (fastify: FastifyInstance, options: AuthRoutesOptions): void {
+  fastify.register(async function propelAuthSessionRoutes (scope) {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_request, _body, done) => { done(null, undefined) })
+    addAuthRoutes(scope, options)
+  })
+}
+
+/** Bytes a POST to an auth route may carry: a form's few fields, with room to spare. */
+const FORM_BODY_LIMIT = 16_384
+
+/**
+ * After a POST, a browser that navigated (a form) goes to a page; a script
+ * (`fetch`, whose `Accept` has no text/html) gets the JSON PropelAuth's library answers.
+ */
+function answerPost (request: FastifyRequest, reply: FastifyReply, json: Record<string, unknown>, landing: string): FastifyReply {
+  if (wantsPage(request)) return reply.redirect(landing, 303)
+  return reply.code(200).send(json)
+}
+
+function addAuthRoutes (fastify: FastifyInstance, options: AuthRoutesOptions): void {
   const { sessions, stage, authOrigin } = options
   const { prefix, redirectUri } = sessions
   const loginPath = `${prefix}/login`
@@ -178,7 +205,7 @@ export function registerAuthRoutes (fastify: FastifyInstance, options: AuthRoute
     if (!(user instanceof User)) throw new SessionUnavailableError()
     writeSession(stage, reply, scoped.tokens, session)
     stage.jar.writeActiveOrg(reply, orgId)
-    return { activeOrgId: orgId }
+    return answerPost(request, reply, { activeOrgId: orgId }, safeReturnPath(firstQueryValue(request, 'return_to_path')) ?? sessions.homePath)
   })
 
   fastify.post(`${prefix}/logout`, routeOptions, async function logout (request, reply) {
@@ -191,7 +218,7 @@ export function registerAuthRoutes (fastify: FastifyInstance, options: AuthRoute
       stage.refreshOnce.forget(session.refreshToken, session.activeOrgId)
     }
     stage.jar.clearTokens(reply, session)
-    return reply.code(200).send({})
+    return answerPost(request, reply, {}, sessions.homePath)
   })
 
   // Where PropelAuth's hosted logout sends the browser: the refresh token is
