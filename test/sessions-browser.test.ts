@@ -135,11 +135,13 @@ test('server-run sign-in in Chromium, on the example\'s /ssr page', { skip }, as
   })
 
   await t.test('20 requests after expiry make one refresh; a disabled user is signed out at the next', async (t) => {
-    standIn.ssrAccessTokenSeconds = 1
+    // Three seconds: `exp` is counted in whole seconds from a truncated `iat`, so a
+    // one-second token may have a tenth of a second left when it reaches the browser.
+    standIn.ssrAccessTokenSeconds = 3
     t.teardown(() => { standIn.ssrAccessTokenSeconds = 1800 })
     await signIn(page, 'member@acme.test')
     const refreshToken = await cookieValue('__pa_rt')
-    await sleep(2100)
+    await sleep(3200)
     const before = refreshCalls()
     const statuses = await page.evaluate(async () => await Promise.all(Array.from({ length: 20 }, async () => (await fetch('/api/whoami')).status)))
     t.same(statuses, Array(20).fill(200), 'the 20 are answered as the user')
@@ -147,7 +149,7 @@ test('server-run sign-in in Chromium, on the example\'s /ssr page', { skip }, as
     t.not(await cookieValue('__pa_rt'), refreshToken, 'the browser keeps the rotated refresh token')
 
     t.equal((await api('POST', `/api/backend/v1/user/${SEEDED.member}/disable`)).status, 200)
-    await sleep(2100)
+    await sleep(3200)
     await page.goto(`${base}/ssr`)
     t.ok(page.url().startsWith(standIn.authUrl), 'sent to sign in again')
     t.same((await sessionCookies()).filter((cookie) => cookie.name !== '__pa_org_id' && !cookie.name.startsWith('__pa_state') && cookie.name !== '__pa_return_to_path'), [], 'the session\'s tokens are cleared')

@@ -57,7 +57,17 @@ export async function refreshSession (stage: SessionStage, request: FastifyReque
     jar.clearTokens(reply, session)
     return { kind: 'signed-out' }
   }
-  const user = verified(verifier, outcome.tokens.accessToken)
+  let user = verified(verifier, outcome.tokens.accessToken)
+  if (user === undefined) {
+    // The tokens a refresh gave a moment ago, handed to a late request with the
+    // rotated refresh token, may have expired since (short-lived tokens, a busy
+    // server): their own refresh token gets fresh ones.
+    const next = await refreshOnce.refresh(outcome.tokens.refreshToken, activeOrgId)
+    if (next.kind === 'tokens') {
+      outcome = next
+      user = verified(verifier, next.tokens.accessToken)
+    }
+  }
   if (user === undefined) {
     request.log.warn('fastify-propelauth: the access token PropelAuth gave on refresh does not verify; the session is ended')
     jar.clearTokens(reply, session)
