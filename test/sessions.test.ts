@@ -139,7 +139,7 @@ test('a missing, unknown or replayed code gets a 400 and no session', async (t) 
 
 test('the return path is only ever a path of this site', async (t) => {
   const { get, fake } = await setup(t)
-  for (const path of ['//evil.example', '/\\evil.example', '\\\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/%5Cevil.example', '/a\tb', '/a%0d%0aSet-Cookie:x=1', ' /a', 'evil.example']) {
+  for (const path of ['//evil.example', '/\\evil.example', '\\\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/%5Cevil.example', '/a\tb', '/a%0d%0aSet-Cookie:x=1', ' /a', 'evil.example', '/%E0%A4%A']) {
     const answer = await get(`/api/auth/login?return_to_path=${encodeURIComponent(path)}`)
     t.equal(answer.statusCode, 400, `${JSON.stringify(path)} is refused`)
     t.equal(answer.json().code, 'FST_PROPELAUTH_INVALID_RETURN_PATH')
@@ -204,7 +204,9 @@ test('forged, truncated and stale cookies: 401, never a 500, nothing refreshed w
 })
 
 test('pages send browsers to sign in, htmx gets HX-Redirect, programs get the 401', async (t) => {
-  const { get, fake } = await setup(t)
+  const { get, fake, app } = await setup(t)
+  const head = await app.inject({ method: 'HEAD', url: '/page', headers: { accept: 'text/html' } })
+  t.equal(head.statusCode, 302, 'HEAD too')
   const browser = await get('/page?x=1', { accept: 'text/html,application/xhtml+xml' })
   t.equal(browser.statusCode, 302)
   t.equal(browser.headers.location, '/api/auth/login?return_to_path=%2Fpage%3Fx%3D1')
@@ -297,7 +299,10 @@ test('wrong session options fail at registration with the option named', async (
     [{ redirectUri: `${APP}/auth/callback`, prefix: 'auth' }, /sessions\.prefix/],
     [{ redirectUri: `${APP}/api/auth/callback`, exposeAccessToken: 'yes' }, /sessions\.exposeAccessToken/],
     [{ redirectUri: `${APP}/api/auth/callback`, defaultActiveOrg: 'acme' }, /sessions\.defaultActiveOrg/],
-    [{ redirectUri: `${APP}/api/auth/callback`, cookieName: 'x' }, /unknown option `sessions\.cookieName`/]
+    [{ redirectUri: `${APP}/api/auth/callback`, cookieName: 'x' }, /unknown option `sessions\.cookieName`/],
+    [{ redirectUri: `${APP}/api/auth/callback`, homePath: 'home' }, /sessions\.homePath/],
+    [{ redirectUri: `${APP}/callback`, prefix: '/' }, /sessions\.prefix` must not be "\/"/],
+    ['yes', /option `sessions` must be an object/]
   ]
   for (const [sessions, message] of cases) {
     const app = Fastify()
@@ -345,7 +350,8 @@ test('the callback when PropelAuth fails: 503 while it cannot be reached, 400 wh
     [503, 503, 'FST_PROPELAUTH_SESSION_UNAVAILABLE'],
     ['drop', 503, 'FST_PROPELAUTH_SESSION_UNAVAILABLE'],
     [401, 400, 'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED'],
-    ['unverifiable', 400, 'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED']
+    ['unverifiable', 400, 'FST_PROPELAUTH_SIGN_IN_CODE_REFUSED'],
+    ['no-tokens', 503, 'FST_PROPELAUTH_SESSION_UNAVAILABLE']
   ]
   for (const [mode, status, code] of cases) {
     fake.tokenMode = mode
@@ -366,6 +372,11 @@ test('userinfo and logout when PropelAuth fails', async (t) => {
   }
   fake.userinfoMode = 'ok'
   t.ok(jar.cookies.has('__pa_rt'), 'a failed userinfo leaves the session')
+  await expireAccessToken(fake, jar)
+  t.equal((await get('/api/auth/userinfo')).statusCode, 200, 'userinfo refreshes an expired session')
+  fake.logoutMode = 'drop'
+  const dropped = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: jar.header() } })
+  t.equal(dropped.statusCode, 200, 'no answer from PropelAuth: the cookies go all the same')
   fake.logoutMode = 500
   const logout = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: jar.header() } })
   jar.take(logout.headers['set-cookie'])
@@ -463,4 +474,32 @@ test('plain HTML forms: sign-out and org switch answer 303 to a page; from anoth
   t.notOk(jar.cookies.has('__pa_rt'))
   const big = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { 'content-type': 'application/json' }, payload: 'x'.repeat(20_000) })
   t.equal(big.statusCode, 413, 'the auth routes take small bodies only')
+})
+
+test('with deny by default and tokenFrom: \'session\', the auth routes stay reachable and requireUser reads the session', async (t) => {
+  const fake = await startFakeSsrAuthUrl(structuredClone(USER))
+  t.teardown(fake.close)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(propelAuth, {
+    ...fake.testAuth.pluginOptions,
+    apiKey: fake.apiKey,
+    tokenFrom: 'session',
+    denyByDefault: true,
+    sessions: { redirectUri: `${APP}/api/auth/callback` }
+  })
+  app.get('/me', async (request) => ({ userId: request.user?.userId }))
+  await app.ready()
+  const jar = new CookieJar()
+  const get = async (url: string): Promise<LightMyRequestResponse> => {
+    const response = await app.inject({ method: 'GET', url, headers: { cookie: jar.header() } })
+    jar.take(response.headers['set-cookie'])
+    return response
+  }
+  t.equal((await get('/me')).statusCode, 401, 'guarded by default')
+  t.equal((await signIn(fake, get)).statusCode, 302, 'login and callback are public')
+  const me = await get('/me')
+  t.equal(me.statusCode, 200)
+  t.equal(me.json().userId, USER.userId, 'the default guard reads the session')
+  t.equal((await get('/api/auth/userinfo')).statusCode, 200)
 })

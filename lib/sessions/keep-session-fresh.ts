@@ -78,7 +78,7 @@ export async function refreshSession (stage: SessionStage, request: FastifyReque
 }
 
 /** Writes a fresh pair of tokens (sign-in, change of org) over whatever the request had. */
-export function writeSession (stage: SessionStage, reply: FastifyReply, tokens: SessionTokens, before: SessionCookies | undefined): void {
+export function writeSession (stage: SessionStage, reply: FastifyReply, tokens: SessionTokens, before: SessionCookies): void {
   stage.jar.writeTokens(reply, tokens, before)
 }
 

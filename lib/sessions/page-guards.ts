@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { guardInfoOf, tagGuard, type PropelAuthHook } from '../guards/guard-tag.js'
+import { guardInfoOf, tagGuard, type GuardInfo, type PropelAuthHook } from '../guards/guard-tag.js'
 import type { PropelAuthTokenGuards } from '../guards/token-guards.js'
 import { safeReturnPath } from './return-path.js'
 import { wantsPage } from './sign-in-page.js'
@@ -46,7 +46,8 @@ function pageGuard (guard: PropelAuthHook, loginPath: string): PropelAuthHook {
     })
   }
   const info = guardInfoOf(guard)
-  return info === undefined ? page : tagGuard(page, info)
+  // Every guard of `guards` is tagged: the page guard requires what it requires.
+  return tagGuard(page, info as GuardInfo)
 }
 
 /** `guards` (reading the session), made to send browsers to `loginPath`. */

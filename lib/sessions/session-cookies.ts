@@ -77,7 +77,7 @@ export class SessionCookieJar {
   }
 
   /** Writes the tokens; clears the access token's cookies of `before` that the new token does not use. */
-  writeTokens (reply: FastifyReply, tokens: SessionTokens, before: SessionCookies | undefined): void {
+  writeTokens (reply: FastifyReply, tokens: SessionTokens, before: SessionCookies): void {
     const jar = this.#jar(reply)
     const written = new Set<string>()
     if (tokens.accessToken.length <= CHUNK_SIZE) {
@@ -90,7 +90,7 @@ export class SessionCookieJar {
         written.add(name)
       }
     }
-    for (const name of before?.accessTokenCookies ?? []) if (!written.has(name)) jar.clearCookie(name, this.#options)
+    for (const name of before.accessTokenCookies) if (!written.has(name)) jar.clearCookie(name, this.#options)
     jar.setCookie(COOKIE_NAMES.refreshToken, tokens.refreshToken, this.#options)
   }
 

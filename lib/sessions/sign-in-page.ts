@@ -12,12 +12,12 @@ export function wantsPage (request: FastifyRequest): boolean {
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** Sends `error` as a page with a link to `signInPath`, or as JSON to programs. */
-export function sendSignInProblem (request: FastifyRequest, reply: FastifyReply, error: Error & { statusCode?: number, code?: string }, signInPath: string): FastifyReply {
-  const status = error.statusCode ?? 400
+export function sendSignInProblem (request: FastifyRequest, reply: FastifyReply, error: Error & { statusCode: number, code: string }, signInPath: string): FastifyReply {
+  const status = error.statusCode
   if (!wantsPage(request)) return reply.code(status).send(error)
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in problem</title></head><body>' +
-    `<h1>Sign-in problem</h1><p>${escape(error.message)}</p><p><code>${escape(error.code ?? '')}</code></p>` +
+    `<h1>Sign-in problem</h1><p>${escape(error.message)}</p><p><code>${escape(error.code)}</code></p>` +
     `<p><a href="${escape(signInPath)}">Sign in again</a></p></body></html>`
   )
 }

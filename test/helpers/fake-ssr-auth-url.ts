@@ -19,9 +19,9 @@ export interface FakeSsrAuthUrl {
   /** How the refresh endpoint answers: as PropelAuth, with a 503, or by closing the connection. */
   refreshMode: 'ok' | '503' | 'drop'
   /** How the code exchange, userinfo and logout answer: as PropelAuth, with a status, by dropping the connection, or (tokens) with a token that does not verify. */
-  tokenMode: 'ok' | 503 | 401 | 'drop' | 'unverifiable'
+  tokenMode: 'ok' | 503 | 401 | 'drop' | 'unverifiable' | 'no-tokens'
   userinfoMode: 'ok' | 503 | 401 | 'drop' | 'not-json'
-  logoutMode: 'ok' | 500
+  logoutMode: 'ok' | 500 | 'drop'
   /** Seconds the access tokens it gives live. */
   accessTokenLifetime: number
   /** Refresh tokens still alive. */
@@ -71,6 +71,7 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
     return await reply.redirect(`${redirectUri}?code=${code}&state=${encodeURIComponent(state)}`)
   })
   server.post('/propelauth/ssr/token', async (request, reply) => {
+    if (fake.tokenMode === 'no-tokens') return { access_token: 'x' }
     if (fake.tokenMode === 'drop') {
       request.raw.socket.destroy()
       return await reply
@@ -100,6 +101,10 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
     return { refresh_token: tokens.refresh_token, access_token: { access_token: tokens.access_token, expires_at_seconds: Math.floor(Date.now() / 1000) + fake.accessTokenLifetime } }
   })
   server.post('/api/backend/v1/logout', async (request, reply) => {
+    if (fake.logoutMode === 'drop') {
+      request.raw.socket.destroy()
+      return await reply
+    }
     if (fake.logoutMode !== 'ok') return await reply.code(fake.logoutMode).send('failed')
     if (!keyed(request.headers.authorization)) return await reply.code(401).send('Unauthorized')
     fake.liveRefreshTokens.delete((request.body as Record<string, string>).refresh_token)
