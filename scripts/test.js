@@ -1,8 +1,8 @@
 // `npm test`: builds both packages, then runs every check at once rather than
 // one after another: tap (the longest) starts as soon as the build is done,
 // and the static checks (the type checks, the import cycles, publint) share
-// the machine with it, at most TEST_STATIC_JOBS at a time (default: the cores
-// less one). Lint needs no build and starts with it.
+// the machine with it, at most TEST_STATIC_JOBS at a time (default: the
+// cores), at a lower priority. Lint needs no build and starts with it.
 //
 // The output of each static check is printed whole when it ends, headed by its
 // name, its result, its time and its command; tap's, one line per test file, as
@@ -13,7 +13,7 @@
 // Why: in sequence, one step at a time, a 2-core machine had a core idle for
 // most of the run; the commit that added this file has the figures.
 import { spawn } from 'node:child_process'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, setPriority } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -42,7 +42,15 @@ const STATIC = [
 // tap runs each test file in a process of its own, by default one at a time on
 // 2 cores (it leaves a core free up to 4); here, one per core.
 const TAP = { name: 'tap', command: bin('tap'), args: [`--jobs=${availableParallelism()}`, '--no-allow-incomplete-coverage', ...process.argv.slice(2)], stream: true }
-const STATIC_JOBS = Math.max(1, Number(process.env.TEST_STATIC_JOBS) || availableParallelism() - 1)
+const STATIC_JOBS = Math.max(1, Number(process.env.TEST_STATIC_JOBS) || availableParallelism())
+/**
+ * The static checks run at a lower priority (nice 10, inherited by what they
+ * start): tap is the longest step, and its test processes wait on timers,
+ * servers and Chromium, so the checks fill the time the cores would idle
+ * rather than slow tap down.
+ */
+const BACKGROUND_PRIORITY = 10
+for (const step of [LINT, ...STATIC]) step.background = true
 
 const children = new Set()
 const results = []
@@ -55,6 +63,11 @@ function run (step) {
   const started = Date.now()
   const child = spawn(step.command, step.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' })
   children.add(child)
+  if (step.background === true && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, BACKGROUND_PRIORITY)
+    } catch {}
+  }
   const chunks = []
   const take = (stream, out) => stream.on('data', (chunk) => step.stream ? out.write(chunk) : chunks.push(chunk))
   take(child.stdout, process.stdout)

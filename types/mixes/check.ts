@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -12,9 +12,9 @@ import { assertBuilt } from './built.js'
 // depend on which package it read first; each mix has one program per import
 // order for that reason. A mix's runtime test imports tap, whose own declarations
 // do not check cleanly, so its tsconfig.test.json runs with skipLibCheck on only.
-// The complete examples of docs/typescript.md (the code blocks that start with an
-// import) are checked too, each as its own program, so the page cannot drift
-// from what compiles.
+// The examples of docs/typescript.md are type-checked with every other block of
+// the docs by test/docs.test.ts, those that declare an augmentation each in a
+// program of its own, as here.
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = join(here, '../..')
@@ -22,8 +22,6 @@ const root = join(here, '../..')
 interface Program {
   project: string
   skipLibCheck: boolean
-  /** A docs example: checked alone, with the options of `project`. */
-  example?: { fileName: string, text: string }
 }
 
 async function programs (): Promise<Program[]> {
@@ -40,41 +38,25 @@ async function programs (): Promise<Program[]> {
   return found
 }
 
-async function docsExamples (): Promise<Program[]> {
-  const page = await readFile(join(root, 'docs/typescript.md'), 'utf8')
-  const blocks = [...page.matchAll(/```ts\n(import [^]*?)```/g)].map((match) => match[1])
-  return blocks.map((text, i) => ({
-    project: join(here, 'tsconfig.base.json'),
-    skipLibCheck: true,
-    // In types/mixes, so that `fastify-propelauth` resolves as it does for the mixes.
-    example: { fileName: join(here, `docs-typescript-example-${i + 1}.ts`), text }
-  }))
-}
-
 // The programs share one host, so the declaration files they have in common
 // (fastify's, Node's) are read and parsed once; each program still binds and
 // checks them itself.
 const parsed = new Map<string, ts.SourceFile | undefined>()
-const examples = new Map<string, string>()
 const baseHost = ts.createCompilerHost({})
 const host: ts.CompilerHost = {
   ...baseHost,
   getSourceFile (fileName, languageVersion, onError) {
-    const example = examples.get(fileName)
-    if (example !== undefined) return ts.createSourceFile(fileName, example, languageVersion)
     const key = `${fileName}:${JSON.stringify(languageVersion)}`
     if (!parsed.has(key)) parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError))
     return parsed.get(key)
   }
 }
 
-function check ({ project, skipLibCheck, example }: Program): readonly ts.Diagnostic[] {
+function check ({ project, skipLibCheck }: Program): readonly ts.Diagnostic[] {
   const config = ts.getParsedCommandLineOfConfigFile(project, { skipLibCheck }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
   if (config === undefined) throw new Error(`cannot read ${project}`)
   if (config.errors.length > 0) return config.errors
-  if (example !== undefined) examples.set(example.fileName, example.text)
-  const rootNames = example === undefined ? config.fileNames : [example.fileName]
-  const program = ts.createProgram({ rootNames, options: config.options, host })
+  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host })
   return ts.getPreEmitDiagnostics(program)
 }
 
@@ -85,11 +67,11 @@ const formatHost: ts.FormatDiagnosticsHost = {
 }
 
 await assertBuilt()
-const all = [...await programs(), ...await docsExamples()]
+const all = await programs()
 let failed = 0
 for (const program of all) {
   const diagnostics = check(program)
-  const name = program.example === undefined ? relative(root, program.project) : `docs/typescript.md, example ${relative(here, program.example.fileName).replace(/\D/g, '')}`
+  const name = relative(root, program.project)
   console.log(`${diagnostics.length === 0 ? 'pass' : 'FAIL'} ${name} (skipLibCheck ${program.skipLibCheck})`)
   if (diagnostics.length > 0) {
     failed++
