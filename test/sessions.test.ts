@@ -503,3 +503,36 @@ test('with deny by default and tokenFrom: \'session\', the auth routes stay reac
   t.equal(me.json().userId, USER.userId, 'the default guard reads the session')
   t.equal((await get('/api/auth/userinfo')).statusCode, 200)
 })
+
+test('a WebSocket upgrade carrying the session is taken only from this origin', async (t) => {
+  const { default: websocket } = await import('@fastify/websocket')
+  const { default: WebSocket } = await import('ws')
+  const fake = await startFakeSsrAuthUrl(structuredClone(USER))
+  t.teardown(fake.close)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(websocket)
+  await app.register(propelAuth, { ...fake.testAuth.pluginOptions, apiKey: fake.apiKey, sessions: { redirectUri: `${APP}/api/auth/callback` } })
+  app.get('/ws', { websocket: true, onRequest: app.auth.from('session').requireUser }, (socket, request) => { socket.send(JSON.stringify({ user: request.user?.userId })) })
+  const base = await app.listen({ host: '127.0.0.1', port: 0 })
+  const jar = new CookieJar()
+  await signIn(fake, async (url) => {
+    const response = await app.inject({ method: 'GET', url, headers: { cookie: jar.header() } })
+    jar.take(response.headers['set-cookie'])
+    return response
+  })
+  const open = async (origin: string): Promise<{ status: number, body: unknown }> => await new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${base.replace('http:', 'ws:')}/ws`, { headers: { cookie: jar.header(), origin } })
+    socket.once('message', (data) => { socket.close(); resolve({ status: 101, body: JSON.parse(String(data)) }) })
+    socket.once('unexpected-response', (_request, response) => {
+      let text = ''
+      response.on('data', (chunk: Buffer) => { text += chunk.toString() })
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }))
+    })
+    socket.once('error', reject)
+  })
+  t.same(await open(base), { status: 101, body: { user: USER.userId } }, 'the app\'s own pages may')
+  const foreign = await open('https://evil.example')
+  t.equal(foreign.status, 403, 'another origin may not: cross-site WebSocket hijacking')
+  t.match(foreign.body, { code: 'FST_PROPELAUTH_CROSS_SITE_REQUEST' })
+})
