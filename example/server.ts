@@ -37,9 +37,14 @@ const appUrl = process.env.APP_URL ?? (loopback ? browserBaseUrl(host, listenPor
 const example = { webhookSecret, baseUrl: appUrl, ...(standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }) }
 const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } }, example)
 app.addHook('onClose', async () => { await standIn?.close() })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
-}
+const stop = (): void => { app.close().then(() => process.exit(0), () => process.exit(1)) }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop)
+// `npm start` runs this process under npm and a shell. Ctrl+C reaches them all,
+// but a SIGTERM sent to npm's PID reaches npm and the shell only, and the shell
+// does not pass it on: this process would go on listening, stand-in included.
+// Once the process that started it is gone (it is then adopted by another), it stops.
+const startedBy = process.ppid
+setInterval(() => { if (process.ppid !== startedBy) stop() }, 250).unref()
 await app.listen({ port: listenPort, host })
 const address = app.server.address()
 const boundPort = typeof address === 'object' && address !== null ? address.port : listenPort

@@ -109,3 +109,37 @@ test('npm start: the example starts on a free port with the stand-in and prints 
   const [code, signal] = await exited
   t.ok(code === 0 || signal === 'SIGTERM', 'stops cleanly on SIGTERM')
 })
+
+test('stopping npm start with a SIGTERM to npm alone stops the server and the stand-in', async (t) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...TSX_CHILD_ENV, PORT: '0', STANDIN_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
+  delete env.PROPELAUTH_AUTH_URL
+  delete env.PROPELAUTH_API_KEY
+  // --ignore-scripts: the packages are built already; the build of `prestart` is not what is tested.
+  const npm = spawn('npm', ['start', '--ignore-scripts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const group = npm.pid!
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-group, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  t.teardown(() => { if (groupAlive()) process.kill(-group, 'SIGKILL') })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    npm.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (/curl -i http:\/\/127\.0\.0\.1:\d+\/api\/whoami\n/.test(output)) resolve()
+    })
+    npm.once('exit', () => reject(new Error(`npm start exited early: ${output}`)))
+  })
+  const base = /curl -i (http:\/\/127\.0\.0\.1:\d+)\/api\/whoami\n/.exec(output)?.[1] ?? ''
+  t.equal((await fetch(`${base}/api/whoami`)).status, 401, 'it serves')
+
+  process.kill(group, 'SIGTERM')
+  const deadline = Date.now() + 10_000
+  while (groupAlive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.notOk(groupAlive(), 'npm, the shell and the server are all gone')
+  await t.rejects(fetch(`${base}/api/whoami`), 'nothing listens any more')
+})
