@@ -25,7 +25,7 @@ export interface ExampleOptions {
  * The example app: the routes of PropelAuth's backend guides, guarded by this
  * plugin. Built by a function so tests can run it with `inject`.
  */
-export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyServerOptions = {}, example: ExampleOptions = {}): Promise<FastifyInstance> {
+export async function buildApp (auth: FastifyPropelAuthOptions & { authUrl: string }, server: FastifyServerOptions = {}, example: ExampleOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(server)
   await app.register(propelAuth, example.baseUrl === undefined ? auth : withSessions(auth, example.baseUrl))
   // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
@@ -82,7 +82,7 @@ export async function buildApp (auth: FastifyPropelAuthOptions, server: FastifyS
  * answer a token, and /ssr shows what they answer; an active org is picked at
  * sign-in (the user's first), so the page has one to show.
  */
-function withSessions (auth: FastifyPropelAuthOptions, baseUrl: string): FastifyPropelAuthOptions {
+function withSessions (auth: FastifyPropelAuthOptions & { authUrl: string }, baseUrl: string): FastifyPropelAuthOptions & { authUrl: string } {
   return {
     ...auth,
     tokenFrom: ['authorization', 'session'],

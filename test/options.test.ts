@@ -35,7 +35,7 @@ const badOptions: Array<{ name: string, options: Record<string, unknown>, says: 
   { name: 'apiKey a number', options: { ...base, apiKey: 12345 }, says: /`apiKey` must be a non-empty string/ },
   { name: 'apiKey with an inner space', options: { ...base, apiKey: `${API_KEY} ${API_KEY}` }, says: /`apiKey` must be printable ASCII/ },
   { name: 'apiKey with a control character', options: { ...base, apiKey: `${API_KEY}\u0000` }, says: /`apiKey` must be printable ASCII/ },
-  { name: 'neither apiKey nor tokenVerificationMetadata', options: { authUrl: 'https://auth.example.com' }, says: /`apiKey` is required to fetch the token verification key.*`tokenVerificationMetadata`/ },
+  { name: 'neither apiKey nor tokenVerificationMetadata', options: { authUrl: 'https://auth.example.com' }, says: /`apiKey` \(or the environment variable PROPELAUTH_API_KEY\) is required to fetch the token verification key.*`tokenVerificationMetadata`/ },
   { name: 'tokenVerificationMetadata a string', options: { ...withKey, tokenVerificationMetadata: publicKeyPem }, says: /`tokenVerificationMetadata` must be \{ verifierKey, issuer \}/ },
   { name: 'verifierKey missing', options: { ...withKey, tokenVerificationMetadata: { issuer: 'https://auth.example.com' } }, says: /`tokenVerificationMetadata\.verifierKey` must be the PEM public key/ },
   { name: 'verifierKey not PEM', options: { ...withKey, tokenVerificationMetadata: { verifierKey: 'MIIBIjANBgkq' } }, says: /`tokenVerificationMetadata\.verifierKey` must be the PEM public key/ },

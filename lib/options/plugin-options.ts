@@ -45,11 +45,11 @@ export interface OpenApiOptions {
 // `decorator` and `requestDecorators` come from DecoratorNameOptions, typed by the
 // names the app declares in PropelAuthTypes.
 export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
-  /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. */
-  authUrl: string
-  /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. */
+  /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. Default: `PROPELAUTH_AUTH_URL`. */
+  authUrl?: string
+  /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. Default: `PROPELAUTH_API_KEY`. */
   apiKey?: string
-  /** Skip fetching the verification key (serverless, air-gapped, tests). */
+  /** Skip fetching the verification key (serverless, air-gapped, tests). Default: `{ verifierKey: PROPELAUTH_VERIFIER_KEY }` when that variable is set. */
   tokenVerificationMetadata?: TokenVerificationMetadata
   /** Where backend API calls go. Default `https://propelauth-api.com`. */
   apiBaseUrl?: string

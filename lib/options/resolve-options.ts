@@ -19,6 +19,8 @@ import { readVerifierKey } from '../key/read-verifier-key.js'
 import { checkLogLevel, DEFAULT_REFUSAL_LOG_LEVEL } from '../guards/refusal-log.js'
 import { readsSession, resolveTokenFrom } from '../sources/resolve-token-from.js'
 import { resolveSessions } from './sessions-option.js'
+import { ENVIRONMENT_VARIABLES, withEnvironment } from './environment.js'
+import { InvalidOptionError } from '../errors.js'
 import { isPlainObject } from '../util/is-plain-object.js'
 
 // Checks the options given to `register` and fills in the defaults, one named
@@ -156,7 +158,10 @@ function readApiKey (value: unknown): string | undefined {
 /** The verification key given as an option (or none: it is fetched) and the issuer tokens must carry. */
 function resolveVerification (value: unknown, authUrl: URL, apiKey: string | undefined): { verifierKeyPem: string | undefined, issuer: string } {
   if (value === undefined) {
-    if (apiKey === undefined) invalidOption('option `apiKey` is required to fetch the token verification key; pass it, or pass `tokenVerificationMetadata` to skip the fetch')
+    if (apiKey === undefined) {
+      invalidOption(`option \`apiKey\` (or the environment variable ${ENVIRONMENT_VARIABLES.apiKey}) is required to fetch the token verification key; ` +
+        `pass it, or pass \`tokenVerificationMetadata\` (or set ${ENVIRONMENT_VARIABLES.verifierKey}) to skip the fetch`)
+    }
     return { verifierKeyPem: undefined, issuer: authUrl.origin }
   }
   if (!isPlainObject(value)) invalidOption('option `tokenVerificationMetadata` must be { verifierKey, issuer }')
@@ -183,12 +188,29 @@ function resolveDecorator (value: unknown, secret: string | undefined): string {
   return value
 }
 
+/**
+ * Runs `resolve`; when it refuses a setting that came from the environment,
+ * the message says which variable held it.
+ */
+function namingVariable<T> (setting: keyof typeof ENVIRONMENT_VARIABLES | undefined, resolve: () => T): T {
+  if (setting === undefined) return resolve()
+  try {
+    return resolve()
+  } catch (error) {
+    if (error instanceof InvalidOptionError) error.message += ` (read from the environment variable ${ENVIRONMENT_VARIABLES[setting]})`
+    throw error
+  }
+}
+
 /** Validates the options given to `register` and fills in defaults; throws FST_PROPELAUTH_INVALID_OPTION. */
 export function resolveOptions (options: unknown): ResolvedOptions {
   if (!isPlainObject(options)) invalidOption('options must be an object such as { authUrl, apiKey }')
   rejectUnknownKeys(options, KNOWN_OPTIONS, '', 'fastify-propelauth')
-  const opts = options
-  const apiKey = readApiKey(opts.apiKey)
+  const opts = withEnvironment(options)
+  const fromEnvironment = (name: keyof typeof ENVIRONMENT_VARIABLES, given: unknown): boolean => given === undefined && opts[name === 'verifierKey' ? 'tokenVerificationMetadata' : name] !== undefined
+  const apiKey = fromEnvironment('apiKey', options.apiKey)
+    ? namingVariable('apiKey', () => readApiKey(opts.apiKey))
+    : readApiKey(opts.apiKey)
   const secret = apiKey
 
   const allowInsecureHttp = opts.allowInsecureHttp ?? false
@@ -196,8 +218,13 @@ export function resolveOptions (options: unknown): ResolvedOptions {
     invalidOption(`option \`allowInsecureHttp\` must be a boolean (got ${describeValue(allowInsecureHttp, secret)})`)
   }
   const urlRules: UrlRules = { secret, allowInsecureHttp, warnings: [] }
-  const authUrl = parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com', urlRules)
-  const { verifierKeyPem, issuer } = resolveVerification(opts.tokenVerificationMetadata, authUrl, apiKey)
+  if (opts.authUrl === undefined) {
+    invalidOption(`option \`authUrl\` is required, or the environment variable ${ENVIRONMENT_VARIABLES.authUrl}: your PropelAuth auth URL, e.g. https://auth.example.com`)
+  }
+  const authUrl = namingVariable(fromEnvironment('authUrl', options.authUrl) ? 'authUrl' : undefined,
+    () => parseHttpUrl('authUrl', opts.authUrl, 'your PropelAuth auth URL, e.g. https://auth.example.com', urlRules))
+  const { verifierKeyPem, issuer } = namingVariable(fromEnvironment('verifierKey', options.tokenVerificationMetadata) ? 'verifierKey' : undefined,
+    () => resolveVerification(opts.tokenVerificationMetadata, authUrl, apiKey))
   const apiBaseUrl = parseHttpUrl('apiBaseUrl', opts.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'the PropelAuth backend API, e.g. https://propelauth-api.com', urlRules)
   const denyByDefault = resolveDenyByDefault(opts.denyByDefault)
   const sessions = resolveSessions(opts.sessions, allowInsecureHttp, urlRules.warnings)

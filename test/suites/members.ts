@@ -22,6 +22,7 @@ export const SUITES = {
     'test/metadata.test.ts',
     'test/no-leaks.test.ts',
     'test/openapi.test.ts',
+    'test/options-environment.test.ts',
     'test/options.test.ts',
     'test/redact-secrets.test.ts',
     'test/refusal-logs.test.ts',
