@@ -178,11 +178,13 @@ describe('hooks', () => {
 })
 
 describe('options', () => {
-  test('required: authUrl, and apiKey or tokenVerificationMetadata at runtime', () => {
+  test('authUrl, apiKey and the verifier key may come from the environment; given, they are strings', () => {
     const app = Fastify()
     expect(app.register).type.toBeCallableWith(propelAuth, { authUrl: 'https://auth.example.com', apiKey: 'key' })
     expect(app.register).type.toBeCallableWith(propelAuth, { authUrl: 'https://auth.example.com', tokenVerificationMetadata: { verifierKey: '-----BEGIN PUBLIC KEY-----' } })
-    expect(app.register).type.not.toBeCallableWith(propelAuth, { apiKey: 'key' })
+    // PROPELAUTH_AUTH_URL, PROPELAUTH_API_KEY and PROPELAUTH_VERIFIER_KEY fill in what is not given.
+    expect(app.register).type.toBeCallableWith(propelAuth, { apiKey: 'key' })
+    expect(app.register).type.toBeCallableWith(propelAuth)
     expect(app.register).type.not.toBeCallableWith(propelAuth, { authUrl: new URL('https://auth.example.com'), apiKey: 'key' })
   })
 
