@@ -152,7 +152,7 @@ export { plugin as fastifyPropelAuth }
 
 export type { FastifyPropelAuthOptions, OpenApiOptions, TokenVerificationMetadata } from './lib/options/plugin-options.js'
 export type { PropelAuthDecorator } from './lib/decorator.js'
-export type { PropelAuthTypes } from './lib/options/declared-names.js'
+export type { PropelAuthTypes, PropelAuthRoleName, PropelAuthPermissionName } from './lib/options/declared-names.js'
 export type { PropelAuthAccessors } from './lib/guards/request-slots.js'
 export type { PropelAuthGuards, PropelAuthTokenGuards, UserAndOrgMemberInfo } from './lib/guards/token-guards.js'
 export type { PropelAuthHook } from './lib/guards/guard-tag.js'

@@ -8,6 +8,7 @@ import type { Rejection } from '../token/rejection.js'
 import { User, type OrgMemberInfo } from '../token/user.js'
 import type { TokenVerifier } from '../token/verifier.js'
 import { requireNonEmptyString } from '../options/option-checks.js'
+import type { PropelAuthPermissionName, PropelAuthRoleName } from '../options/declared-names.js'
 import { tagGuard, type GuardInfo, type PropelAuthHook } from './guard-tag.js'
 import {
   allPermissions,
@@ -49,13 +50,13 @@ export interface PropelAuthTokenGuards {
   /** 401 without a valid token; 403 unless the user is a member of the org. Sets `request.user` and `request.org`. */
   requireOrgMember: (options?: RequiredOrgOptions) => PropelAuthHook
   /** As `requireOrgMember`, and the user's role is `role` or one that inherits it (multi-role orgs: holds it). */
-  requireOrgMemberWithMinimumRole: (role: string, options?: RequiredOrgOptions) => PropelAuthHook
+  requireOrgMemberWithMinimumRole: (role: PropelAuthRoleName, options?: RequiredOrgOptions) => PropelAuthHook
   /** As `requireOrgMember`, and the user's role is exactly `role` (multi-role orgs: assigned or additional). */
-  requireOrgMemberWithExactRole: (role: string, options?: RequiredOrgOptions) => PropelAuthHook
+  requireOrgMemberWithExactRole: (role: PropelAuthRoleName, options?: RequiredOrgOptions) => PropelAuthHook
   /** As `requireOrgMember`, and the user has `permission` in the org. */
-  requireOrgMemberWithPermission: (permission: string, options?: RequiredOrgOptions) => PropelAuthHook
+  requireOrgMemberWithPermission: (permission: PropelAuthPermissionName, options?: RequiredOrgOptions) => PropelAuthHook
   /** As `requireOrgMember`, and the user has every one of `permissions` in the org (an empty list passes). */
-  requireOrgMemberWithAllPermissions: (permissions: readonly string[], options?: RequiredOrgOptions) => PropelAuthHook
+  requireOrgMemberWithAllPermissions: (permissions: readonly PropelAuthPermissionName[], options?: RequiredOrgOptions) => PropelAuthHook
 }
 
 export interface PropelAuthGuards extends PropelAuthTokenGuards {
@@ -76,10 +77,10 @@ export interface PropelAuthGuards extends PropelAuthTokenGuards {
    */
   validateAccessTokenAndGetUserClass: (authorizationHeader: string | undefined) => Promise<User>
   validateAccessTokenAndGetUserWithOrgInfo: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo) => Promise<UserAndOrgMemberInfo>
-  validateAccessTokenAndGetUserWithOrgInfoWithMinimumRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, minimumRole: string) => Promise<UserAndOrgMemberInfo>
-  validateAccessTokenAndGetUserWithOrgInfoWithExactRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, role: string) => Promise<UserAndOrgMemberInfo>
-  validateAccessTokenAndGetUserWithOrgInfoWithPermission: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permission: string) => Promise<UserAndOrgMemberInfo>
-  validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permissions: readonly string[]) => Promise<UserAndOrgMemberInfo>
+  validateAccessTokenAndGetUserWithOrgInfoWithMinimumRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, minimumRole: PropelAuthRoleName) => Promise<UserAndOrgMemberInfo>
+  validateAccessTokenAndGetUserWithOrgInfoWithExactRole: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, role: PropelAuthRoleName) => Promise<UserAndOrgMemberInfo>
+  validateAccessTokenAndGetUserWithOrgInfoWithPermission: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permission: PropelAuthPermissionName) => Promise<UserAndOrgMemberInfo>
+  validateAccessTokenAndGetUserWithOrgInfoWithAllPermissions: (authorizationHeader: string | undefined, requiredOrgInfo: RequiredOrgInfo, permissions: readonly PropelAuthPermissionName[]) => Promise<UserAndOrgMemberInfo>
 }
 
 interface GuardsOptions {

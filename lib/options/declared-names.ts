@@ -13,6 +13,8 @@
  *     decorator: 'propelAuth'   // app.propelAuth instead of app.auth (beside @fastify/auth)
  *     user: 'propelAuthUser'    // request.propelAuthUser instead of request.user (beside @fastify/jwt)
  *     org: 'propelAuthOrg'      // request.propelAuthOrg instead of request.org
+ *     roles: 'Owner' | 'Admin' | 'Member'            // the guards and isRole(…) take only these
+ *     permissions: 'can_invite' | 'can_view_billing'  // hasPermission(…) and the permission guards only these
  *   }
  * }
  * ```
@@ -26,6 +28,22 @@
 export interface PropelAuthTypes {}
 
 type DecoratorKey = 'decorator' | 'user' | 'org'
+
+/** The union declared for `Key` (`roles`, `permissions`) in PropelAuthTypes, or `string` when none is. */
+type DeclaredNames<Key extends 'roles' | 'permissions'> =
+  PropelAuthTypes extends { [K in Key]: infer Names extends string }
+    ? string extends Names ? string : Names
+    : string
+
+/**
+ * A role name of your project: any string, unless PropelAuthTypes declares
+ * `roles` (`roles: 'Owner' | 'Admin' | 'Member'`), and then only those, so that
+ * a misspelt or miscased role (`'admin'`) fails to compile instead of refusing
+ * every request. Role names are compared exactly, as PropelAuth does.
+ */
+export type PropelAuthRoleName = DeclaredNames<'roles'>
+/** A permission name of your project: any string, unless PropelAuthTypes declares `permissions`. */
+export type PropelAuthPermissionName = DeclaredNames<'permissions'>
 
 /** The name declared for `Key` in PropelAuthTypes, or `Default`; a non-literal `string` would name every property, so it counts as not declared. */
 type Declared<Key extends DecoratorKey, Default extends string> =

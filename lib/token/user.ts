@@ -1,6 +1,7 @@
 import { LOGIN_METHOD_KINDS, type LoginMethodKind } from './claims.js'
 import { deepFreeze } from '../util/deep-freeze.js'
 import { isPlainObject } from '../util/is-plain-object.js'
+import type { PropelAuthPermissionName, PropelAuthRoleName } from '../options/declared-names.js'
 
 export type OrgRoleStructure = 'single_role_in_hierarchy' | 'multi_role'
 
@@ -64,24 +65,24 @@ export class OrgMemberInfo {
   /** Alias of `userInheritedRolesPlusCurrentRole`. */
   get inheritedRolesPlusCurrentRole (): readonly string[] { return this.userInheritedRolesPlusCurrentRole }
 
-  isRole (role: string): boolean {
+  isRole (role: PropelAuthRoleName): boolean {
     if (this.orgRoleStructure === 'multi_role') {
       return this.userAssignedRole === role || this.userAssignedAdditionalRoles.includes(role)
     }
     return this.userAssignedRole === role
   }
 
-  isAtLeastRole (role: string): boolean {
+  isAtLeastRole (role: PropelAuthRoleName): boolean {
     if (this.orgRoleStructure === 'multi_role') return this.isRole(role)
     return this.userInheritedRolesPlusCurrentRole.includes(role)
   }
 
-  hasPermission (permission: string): boolean {
+  hasPermission (permission: PropelAuthPermissionName): boolean {
     return this.userPermissions.includes(permission)
   }
 
   /** True when every permission is held; an empty list is true, as in PropelAuth. */
-  hasAllPermissions (permissions: readonly string[]): boolean {
+  hasAllPermissions (permissions: readonly PropelAuthPermissionName[]): boolean {
     for (const permission of permissions) {
       if (!this.userPermissions.includes(permission)) return false
     }
@@ -186,19 +187,19 @@ export class User {
     return this.impersonatorUserId !== undefined && this.impersonatorUserId !== ''
   }
 
-  isRole (orgId: string, role: string): boolean {
+  isRole (orgId: string, role: PropelAuthRoleName): boolean {
     return this.getOrg(orgId)?.isRole(role) ?? false
   }
 
-  isAtLeastRole (orgId: string, role: string): boolean {
+  isAtLeastRole (orgId: string, role: PropelAuthRoleName): boolean {
     return this.getOrg(orgId)?.isAtLeastRole(role) ?? false
   }
 
-  hasPermission (orgId: string, permission: string): boolean {
+  hasPermission (orgId: string, permission: PropelAuthPermissionName): boolean {
     return this.getOrg(orgId)?.hasPermission(permission) ?? false
   }
 
-  hasAllPermissions (orgId: string, permissions: readonly string[]): boolean {
+  hasAllPermissions (orgId: string, permissions: readonly PropelAuthPermissionName[]): boolean {
     return this.getOrg(orgId)?.hasAllPermissions(permissions) ?? false
   }
 }
