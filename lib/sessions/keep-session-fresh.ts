@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { SessionUnavailableError } from '../errors.js'
 import { setSessionAccessToken } from '../sources/session-token.js'
 import { User } from '../token/user.js'
@@ -85,18 +85,32 @@ export function writeSession (stage: SessionStage, reply: FastifyReply, tokens: 
 /** The `onRequest` hook of the session stage; routes under `skipPrefix` (the auth routes) manage the session themselves. */
 export function createSessionHook (stage: SessionStage, skipPrefix: string) {
   const prefix = `${skipPrefix}/`
-  return async function keepSessionFresh (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const url = request.routeOptions.url
-    if (url !== undefined && url.startsWith(prefix)) return
+  // Callback style: a session whose access token is valid, every request's case
+  // but one per half hour, goes through without a promise.
+  return function keepSessionFresh (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    // The raw URL, not `routeOptions`, whose getter builds an object on every read.
+    if (request.url.startsWith(prefix)) {
+      done()
+      return
+    }
     const session = stage.jar.read(request)
-    if (session.accessToken === undefined && session.refreshToken === undefined) return
     if (session.accessToken !== undefined && (session.refreshToken === undefined || verified(stage.verifier, session.accessToken) !== undefined)) {
       // Valid, or nothing to refresh it with: the guards judge it.
       setSessionAccessToken(request, session.accessToken)
+      done()
       return
     }
-    const refreshed = await refreshSession(stage, request, reply, session)
-    if (refreshed.kind === 'unavailable') throw new SessionUnavailableError()
-    if (refreshed.kind === 'live') setSessionAccessToken(request, refreshed.accessToken)
+    if (session.refreshToken === undefined) {
+      done()
+      return
+    }
+    refreshSession(stage, request, reply, session).then((refreshed) => {
+      if (refreshed.kind === 'unavailable') {
+        done(new SessionUnavailableError())
+        return
+      }
+      if (refreshed.kind === 'live') setSessionAccessToken(request, refreshed.accessToken)
+      done()
+    }, done)
   }
 }

@@ -9,6 +9,7 @@ import { createSessionHook, type SessionStage } from './keep-session-fresh.js'
 import { createPageGuards } from './page-guards.js'
 import { RefreshOnce } from './refresh-once.js'
 import { SessionCookieJar } from './session-cookies.js'
+import { declareSessionSlot } from '../sources/session-token.js'
 
 // Server-run sign-in, wired: cookies, the session stage before the guards, the
 // auth routes, and the guards for pages.
@@ -41,6 +42,7 @@ export async function setupSessions (fastify: FastifyInstance, setup: SessionsSe
     refreshOnce: new RefreshOnce(calls),
     calls
   }
+  declareSessionSlot(fastify)
   fastify.addHook('onRequest', createSessionHook(stage, setup.sessions.prefix))
   registerAuthRoutes(fastify, { sessions: setup.sessions, stage, authOrigin: setup.authOrigin })
   return createPageGuards(setup.sessionGuards, `${setup.sessions.prefix}/login`)
