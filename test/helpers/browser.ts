@@ -37,7 +37,9 @@ export async function openBrowserPage (t: Teardown, extraArgs: readonly string[]
     timeout: 30_000
   })
   t.teardown(() => browser.close())
-  browser.setDefaultTimeout(15_000)
+  // Generous: on a 2-core machine running every check at once, Swagger UI can take
+  // seconds to settle an element before it can be clicked.
+  browser.setDefaultTimeout(30_000)
   return browser.pages()[0] ?? await browser.newPage()
 }
 
