@@ -11,8 +11,9 @@ import {
 } from '../errors.js'
 import type { ResolvedSessions } from '../options/sessions-option.js'
 import { crossSiteProblem } from '../sources/cross-site.js'
+import { SESSION_CROSS_SITE_RULE } from '../sources/session-token.js'
 import { User } from '../token/user.js'
-import { refreshSession, writeSession, type SessionStage } from './keep-session-fresh.js'
+import { refreshSession, type SessionStage } from './keep-session-fresh.js'
 import { safeReturnPath } from './return-path.js'
 import { sendSignInProblem, wantsPage } from './sign-in-page.js'
 import type { SessionCookies } from './session-cookies.js'
@@ -43,11 +44,9 @@ function sameState (expected: string | undefined, received: unknown): boolean {
   return timingSafeEqual(Buffer.from(expected), Buffer.from(received))
 }
 
-const SESSION_COOKIE_RULE = { checkCrossSite: true, trustedOrigins: new Set<string>(), carrier: 'the session cookies' }
-
 /** Unsafe requests on the auth routes come from this site's pages only: another site could otherwise log a user out, or switch their org. */
 function refuseCrossSite (request: FastifyRequest): void {
-  const problem = crossSiteProblem(request, SESSION_COOKIE_RULE, false)
+  const problem = crossSiteProblem(request, SESSION_CROSS_SITE_RULE, false)
   if (problem !== undefined) {
     request.log.info(`fastify-propelauth: ${problem}`)
     throw new CrossSiteRequestError()
@@ -156,7 +155,7 @@ function addAuthRoutes (fastify: FastifyInstance, options: AuthRoutesOptions): v
         activeOrgId = picked
       }
     }
-    writeSession(stage, reply, tokens, before)
+    stage.jar.writeTokens(reply, tokens, before)
     stage.jar.writeActiveOrg(reply, activeOrgId)
     return reply.redirect(signIn.returnTo !== undefined && safeReturnPath(signIn.returnTo) !== undefined ? signIn.returnTo : sessions.homePath, 302)
   })
@@ -203,7 +202,7 @@ function addAuthRoutes (fastify: FastifyInstance, options: AuthRoutesOptions): v
     if (scoped.kind === 'refused') throw new ActiveOrgRefusedError()
     const user = stage.verifier.verifyToken(scoped.tokens.accessToken)
     if (!(user instanceof User)) throw new SessionUnavailableError()
-    writeSession(stage, reply, scoped.tokens, session)
+    stage.jar.writeTokens(reply, scoped.tokens, session)
     stage.jar.writeActiveOrg(reply, orgId)
     return answerPost(request, reply, { activeOrgId: orgId }, safeReturnPath(firstQueryValue(request, 'return_to_path')) ?? sessions.homePath)
   })

@@ -3,7 +3,7 @@ import { SessionUnavailableError } from '../errors.js'
 import { setSessionAccessToken } from '../sources/session-token.js'
 import { User } from '../token/user.js'
 import type { TokenVerifier } from '../token/verifier.js'
-import type { AuthUrlCalls, SessionTokens } from './auth-url-calls.js'
+import type { AuthUrlCalls } from './auth-url-calls.js'
 import type { RefreshOnce } from './refresh-once.js'
 import type { SessionCookieJar, SessionCookies } from './session-cookies.js'
 
@@ -75,11 +75,6 @@ export async function refreshSession (stage: SessionStage, request: FastifyReque
   }
   jar.writeTokens(reply, outcome.tokens, session)
   return { kind: 'live', accessToken: outcome.tokens.accessToken, user }
-}
-
-/** Writes a fresh pair of tokens (sign-in, change of org) over whatever the request had. */
-export function writeSession (stage: SessionStage, reply: FastifyReply, tokens: SessionTokens, before: SessionCookies): void {
-  stage.jar.writeTokens(reply, tokens, before)
 }
 
 /** The `onRequest` hook of the session stage; routes under `skipPrefix` (the auth routes) manage the session themselves. */

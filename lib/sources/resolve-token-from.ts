@@ -1,19 +1,10 @@
 import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 import { quoted } from '../token/rejection.js'
 import { isPlainObject } from '../util/is-plain-object.js'
-import { sessionAccessTokenOf } from './session-token.js'
+import { SESSION_CROSS_SITE_RULE, sessionAccessTokenOf } from './session-token.js'
 import type { CrossSiteRule, ResolvedSource, TokenFunction } from './token-from.js'
 
-/**
- * The session's cookies ride on every request a browser sends, other sites'
- * included: the cross-site rule of cookie tokens applies.
- */
-const SESSION_SOURCE: ResolvedSource = Object.freeze({
-  kind: 'function',
-  read: sessionAccessTokenOf,
-  crossSite: Object.freeze({ checkCrossSite: true, trustedOrigins: new Set<string>(), carrier: 'the session cookies' }),
-  session: true
-})
+const SESSION_SOURCE: ResolvedSource = Object.freeze({ kind: 'function', read: sessionAccessTokenOf, crossSite: SESSION_CROSS_SITE_RULE, session: true })
 
 // Checks a `tokenFrom` value, given as the plugin option or to `app.auth.from(…)`,
 // once, where it is given: the guards then read resolved sources only.

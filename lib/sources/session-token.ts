@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { CrossSiteRule } from './token-from.js'
 
 // The access token of a server-run session, as the session hook left it on the
 // request once the session was read and, if need be, refreshed. A leaf: the
 // hook (lib/sessions) writes it, the `'session'` token source reads it, and
 // neither has to load the other.
+
+/**
+ * The session's cookies ride on every request a browser sends, other sites'
+ * included: the cross-site rule of cookie tokens applies to the session source
+ * and to the unsafe auth routes alike.
+ */
+export const SESSION_CROSS_SITE_RULE: CrossSiteRule = Object.freeze({ checkCrossSite: true, trustedOrigins: new Set<string>(), carrier: 'the session cookies' })
 
 const kSessionAccessToken = Symbol('fastify-propelauth.session-access-token')
 
