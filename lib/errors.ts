@@ -1,4 +1,4 @@
-import createError from '@fastify/error'
+import { createError } from '@fastify/error'
 
 // Every error this plugin raises is a FastifyError made here, so that Fastify's
 // default error handler renders `{ statusCode, code, error, message }` and users

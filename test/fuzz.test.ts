@@ -151,7 +151,9 @@ const loginMethod = fc.record({
 const claimsArbitrary: fc.Arbitrary<Record<string, unknown>> = fc.tuple(
   fc.record({
     user_id: fc.oneof({ weight: 12, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }, { weight: 1, arbitrary: wrongType }, { weight: 1, arbitrary: fc.constant('') }),
-    email: optional(fc.string({ maxLength: 12 })),
+    // Required: mostly present and well typed, as PropelAuth always signs one, so
+    // that the claims after it are reached; sometimes absent or of another type.
+    email: fc.option(mostly(fc.string({ maxLength: 12 })), { nil: undefined, freq: 12 }),
     first_name: optional(fc.string({ maxLength: 6 })),
     last_name: optional(fc.string({ maxLength: 6 })),
     username: optional(fc.string({ maxLength: 6 })),
@@ -241,9 +243,10 @@ function expectedUser (claims: Record<string, unknown>): Record<string, unknown>
     }
   }
   for (const key of ['properties', 'metadata']) need(absent(claims[key]) || isObject(claims[key]))
+  need(typeof claims.email === 'string')
   return {
     userId: claims.user_id,
-    email: optionalString(claims.email),
+    email: claims.email,
     firstName: optionalString(claims.first_name),
     lastName: optionalString(claims.last_name),
     username: optionalString(claims.username),

@@ -20,7 +20,7 @@ async function whoamiApp (t: { teardown: (fn: () => unknown) => void }, options:
   await app.register(propelAuth, options)
   app.get('/whoami', { onRequest: app.auth.requireUser }, async (request) => ({
     userId: request.user!.userId,
-    email: request.user!.email ?? null,
+    email: request.user!.email,
     activeOrgId: request.user!.activeOrgId ?? null,
     orgs: request.user!.getOrgs().map((org) => ({ id: org.orgId, role: org.userAssignedRole, permissions: org.userPermissions }))
   }))
@@ -162,7 +162,8 @@ test('minted tokens go through the real verifier: accepted, expired, not yet val
     return { status: response.statusCode, body: response.json() }
   }
   const ok = await call(await testAuth.authorizationHeader({ userId: 'u-1', orgs: [{ orgId: ORG, orgName: 'Acme Inc', role: 'Admin' }], activeOrgId: ORG }))
-  t.same(ok, { status: 200, body: { userId: 'u-1', email: null, activeOrgId: ORG, orgs: [{ id: ORG, role: 'Admin', permissions: ['invite'] }] } })
+  t.same(ok, { status: 200, body: { userId: 'u-1', email: 'user-u-1@example.com', activeOrgId: ORG, orgs: [{ id: ORG, role: 'Admin', permissions: ['invite'] }] } })
+  t.equal((await call(await testAuth.authorizationHeader({ claims: { email: undefined } }))).body.code, 'FST_PROPELAUTH_INVALID_TOKEN', 'a token without an email is refused: PropelAuth signs none')
   t.equal((await call(await testAuth.authorizationHeader({ expiresIn: -1 }))).body.code, 'FST_PROPELAUTH_TOKEN_EXPIRED', 'negative expiresIn: expired')
   t.equal((await call(await testAuth.authorizationHeader({ notBefore: Math.floor(Date.now() / 1000) + 3600 }))).body.code, 'FST_PROPELAUTH_INVALID_TOKEN', 'notBefore in the future')
   const otherIssuer = await createTestAuth({ keyPair, issuer: 'https://elsewhere.example' })

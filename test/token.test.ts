@@ -42,7 +42,7 @@ function signRaw (header: string | object, payload: string | object, options: { 
   return `${input}.${b64(signature)}`
 }
 
-const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ user_id: 'u-1', iss: ISSUER, iat: NOW, exp: NOW + 1800, ...extra })
+const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ user_id: 'u-1', email: 'ada@example.com', iss: ISSUER, iat: NOW, exp: NOW + 1800, ...extra })
 const token = (extra: Record<string, unknown> = {}, header: object = { alg: 'RS256', typ: 'JWT' }): string => signRaw(header, claims(extra))
 
 function verifier (options: Partial<TokenVerifierOptions> & { clock?: { now: number } } = {}): TokenVerifier {
@@ -246,6 +246,7 @@ test('claims PropelAuth would not sign are a 401, never a crash', async (t) => {
     [{ user_id: '' }, 'empty user_id'],
     [{ user_id: 7 }, 'numeric user_id'],
     [{ email: 7 }, 'numeric email'],
+    [{ email: undefined }, 'no email'],
     [{ properties: 'x' }, 'properties a string'],
     [{ org_id_to_org_member_info: [] }, 'orgs an array'],
     [{ org_id_to_org_member_info: { o1: { org_id: 'o1' } } }, 'an org without its required fields'],

@@ -82,6 +82,7 @@ test('snake_case claims become camelCase fields (PropelAuth test case 21)', asyn
 test('orgs: several, multi-role, active org, none (PropelAuth test case 22)', async (t) => {
   const several = userFromClaims({
     user_id: 'u-1',
+    email: 'ada@example.com',
     org_id_to_org_member_info: {
       [ACME]: orgClaims(),
       [GLOBEX]: orgClaims({ org_id: GLOBEX, org_name: 'Globex', url_safe_org_name: 'globex', user_role: 'Member', org_role_structure: 'multi_role', additional_roles: ['Billing', 'Finance'], legacy_org_id: 'old-globex' })
@@ -96,6 +97,7 @@ test('orgs: several, multi-role, active org, none (PropelAuth test case 22)', as
   // Active-org token: org_member_info is the only org, and the map is ignored.
   const active = userFromClaims({
     user_id: 'u-1',
+    email: 'ada@example.com',
     org_member_info: orgClaims({ org_id: GLOBEX, org_name: 'Globex', url_safe_org_name: 'globex' }),
     org_id_to_org_member_info: { [ACME]: orgClaims() }
   })
@@ -105,7 +107,7 @@ test('orgs: several, multi-role, active org, none (PropelAuth test case 22)', as
   t.same(Object.keys(active.orgIdToOrgMemberInfo!), [GLOBEX], 'a single-entry map')
   t.equal(active.getOrg(ACME), undefined, 'org_id_to_org_member_info is ignored when org_member_info is present')
 
-  const none = userFromClaims({ user_id: 'u-1' })
+  const none = userFromClaims({ user_id: 'u-1', email: 'ada@example.com' })
   t.equal(none.orgIdToOrgMemberInfo, undefined, 'no orgs claim: no map')
   t.same(none.getOrgs(), [])
   t.equal(none.getOrg(ACME), undefined)
@@ -113,9 +115,9 @@ test('orgs: several, multi-role, active org, none (PropelAuth test case 22)', as
   t.notOk(none.isRole(ACME, 'Admin'))
   t.notOk(none.hasAllPermissions(ACME, []), 'not in the org: false even for no permissions')
 
-  const empty = userFromClaims({ user_id: 'u-1', org_id_to_org_member_info: {} })
+  const empty = userFromClaims({ user_id: 'u-1', email: 'ada@example.com', org_id_to_org_member_info: {} })
   t.same(empty.getOrgs(), [])
-  t.same(plain(empty), plain(propelAuthToUser({ user_id: 'u-1', org_id_to_org_member_info: {} } as never)))
+  t.same(plain(empty), plain(propelAuthToUser({ user_id: 'u-1', email: 'ada@example.com', org_id_to_org_member_info: {} } as never)))
 })
 
 test('login_method conversion (PropelAuth test case 23)', async (t) => {
@@ -135,7 +137,7 @@ test('login_method conversion (PropelAuth test case 23)', async (t) => {
     [null, { loginMethod: 'unknown' }]
   ]
   for (const [loginMethod, expected] of cases) {
-    const payload = { user_id: 'u-1', login_method: loginMethod }
+    const payload = { user_id: 'u-1', email: 'ada@example.com', login_method: loginMethod }
     const user = userFromClaims(payload)
     t.same(user.loginMethod, expected, JSON.stringify(loginMethod))
     t.same(plain(user.loginMethod), plain(propelAuthToUser(payload as never).loginMethod), `${JSON.stringify(loginMethod)}: as PropelAuth's Node library`)
@@ -143,7 +145,7 @@ test('login_method conversion (PropelAuth test case 23)', async (t) => {
 })
 
 test('role semantics: single-role hierarchy vs multi-role (PropelAuth test cases 16–19, 25)', async (t) => {
-  const single = userFromClaims({ user_id: 'u-1', org_id_to_org_member_info: { [ACME]: orgClaims() } }).getOrg(ACME)!
+  const single = userFromClaims({ user_id: 'u-1', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims() } }).getOrg(ACME)!
   t.ok(single.isAtLeastRole('Admin'))
   t.ok(single.isAtLeastRole('Member'), 'Admin inherits Member')
   t.notOk(single.isAtLeastRole('Owner'))
@@ -159,6 +161,7 @@ test('role semantics: single-role hierarchy vs multi-role (PropelAuth test cases
 
   const multi = userFromClaims({
     user_id: 'u-1',
+    email: 'ada@example.com',
     org_id_to_org_member_info: { [ACME]: orgClaims({ user_role: 'Member', org_role_structure: 'multi_role', additional_roles: ['Billing'], inherited_user_roles_plus_current_role: ['Member', 'Viewer'] }) }
   }).getOrg(ACME)!
   t.ok(multi.isRole('Member'), 'assigned role')
@@ -169,12 +172,14 @@ test('role semantics: single-role hierarchy vs multi-role (PropelAuth test cases
 
   const singleWithExtras = userFromClaims({
     user_id: 'u-1',
+    email: 'ada@example.com',
     org_id_to_org_member_info: { [ACME]: orgClaims({ additional_roles: ['Billing'] }) }
   }).getOrg(ACME)!
   t.notOk(singleWithExtras.isRole('Billing'), 'single-role orgs ignore additional roles')
 
   const unknownStructure = userFromClaims({
     user_id: 'u-1',
+    email: 'ada@example.com',
     org_id_to_org_member_info: { [ACME]: orgClaims({ org_role_structure: 'something_new', additional_roles: ['Billing'] }) }
   }).getOrg(ACME)!
   t.equal(unknownStructure.orgRoleStructure, 'single_role_in_hierarchy', 'an unknown structure behaves as the hierarchy, as in PropelAuth')
@@ -204,7 +209,7 @@ test('user methods: getOrg, getOrgByName, getUserProperty, isImpersonating, role
   t.equal(user.getUserProperty('missing'), undefined)
   t.equal(user.getUserProperty('toString'), undefined, 'own properties only')
   t.ok(user.isImpersonating())
-  t.notOk(userFromClaims({ user_id: 'u-1', impersonator_user_id: '' }).isImpersonating(), 'an empty impersonator is no impersonator, as !! in the Node library')
+  t.notOk(userFromClaims({ user_id: 'u-1', email: 'ada@example.com', impersonator_user_id: '' }).isImpersonating(), 'an empty impersonator is no impersonator, as !! in the Node library')
 
   t.ok(user.isAtLeastRole(GLOBEX, 'Admin'))
   t.notOk(user.isAtLeastRole(ACME, 'Owner'))
@@ -227,16 +232,16 @@ test('user methods: getOrg, getOrgByName, getUserProperty, isImpersonating, role
 })
 
 test('org ids that are Object.prototype names cannot reach the prototype', async (t) => {
-  const proto = JSON.parse(`{"user_id":"u-1","org_id_to_org_member_info":{"__proto__":${JSON.stringify(orgClaims({ org_id: '__proto__' }))}}}`)
+  const proto = JSON.parse(`{"user_id":"u-1","email":"ada@example.com","org_id_to_org_member_info":{"__proto__":${JSON.stringify(orgClaims({ org_id: '__proto__' }))}}}`)
   const user = userFromClaims(proto)
   t.equal(user.getOrg('__proto__')?.orgId, '__proto__', 'an org really named __proto__ is found')
   t.same(user.getOrgs().map((org) => org.orgId), ['__proto__'])
-  const plainUser = userFromClaims({ user_id: 'u-1', org_id_to_org_member_info: { [ACME]: orgClaims() } })
+  const plainUser = userFromClaims({ user_id: 'u-1', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims() } })
   for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
     t.equal(plainUser.getOrg(name), undefined, `getOrg(${name})`)
     t.notOk(plainUser.isAtLeastRole(name, 'Member'), `isAtLeastRole(${name}, …)`)
   }
-  t.equal(userFromClaims({ user_id: 'u-1', properties: JSON.parse('{"__proto__":{"admin":true}}') }).getUserProperty('admin'), undefined)
+  t.equal(userFromClaims({ user_id: 'u-1', email: 'ada@example.com', properties: JSON.parse('{"__proto__":{"admin":true}}') }).getUserProperty('admin'), undefined)
 })
 
 test('users and everything in them are frozen: a cached user is shared by requests', async (t) => {
@@ -259,28 +264,32 @@ test('claims of the wrong shape are refused with ClaimsShapeError; lenient where
     [{}, 'no user_id'],
     [{ user_id: '' }, 'empty user_id'],
     [{ user_id: 1 }, 'numeric user_id'],
-    [{ user_id: 'u', first_name: 1 }, 'numeric first_name'],
-    [{ user_id: 'u', properties: [] }, 'properties an array'],
-    [{ user_id: 'u', metadata: 'x' }, 'metadata a string'],
-    [{ user_id: 'u', login_method: 'password' }, 'login_method a string'],
-    [{ user_id: 'u', login_method: { login_method: 'social_sso', provider: 3 } }, 'numeric provider'],
-    [{ user_id: 'u', org_id_to_org_member_info: 'x' }, 'orgs a string'],
-    [{ user_id: 'u', org_id_to_org_member_info: { other: orgClaims() } }, 'map key differs from org_id'],
-    [{ user_id: 'u', org_member_info: 'x' }, 'active org a string']
+    [{ user_id: 'u' }, 'no email: PropelAuth signs none without one'],
+    [{ user_id: 'u', email: null }, 'a null email'],
+    [{ user_id: 'u', email: 7 }, 'a numeric email'],
+    [{ user_id: 'u', email: 'ada@example.com', first_name: 1 }, 'numeric first_name'],
+    [{ user_id: 'u', email: 'ada@example.com', properties: [] }, 'properties an array'],
+    [{ user_id: 'u', email: 'ada@example.com', metadata: 'x' }, 'metadata a string'],
+    [{ user_id: 'u', email: 'ada@example.com', login_method: 'password' }, 'login_method a string'],
+    [{ user_id: 'u', email: 'ada@example.com', login_method: { login_method: 'social_sso', provider: 3 } }, 'numeric provider'],
+    [{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: 'x' }, 'orgs a string'],
+    [{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: { other: orgClaims() } }, 'map key differs from org_id'],
+    [{ user_id: 'u', email: 'ada@example.com', org_member_info: 'x' }, 'active org a string']
   ]
   for (const field of ['org_id', 'org_name', 'url_safe_org_name', 'org_metadata', 'user_role', 'inherited_user_roles_plus_current_role', 'user_permissions']) {
-    refused.push([{ user_id: 'u', org_id_to_org_member_info: { [ACME]: orgClaims({ [field]: undefined }) } }, `org without ${field}`])
+    refused.push([{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims({ [field]: undefined }) } }, `org without ${field}`])
   }
-  refused.push([{ user_id: 'u', org_id_to_org_member_info: { [ACME]: orgClaims({ user_permissions: 'read' }) } }, 'permissions a string'])
-  refused.push([{ user_id: 'u', org_id_to_org_member_info: { [ACME]: orgClaims({ user_permissions: ['read', 1] }) } }, 'a numeric permission'])
-  refused.push([{ user_id: 'u', org_id_to_org_member_info: { [ACME]: orgClaims({ org_role_structure: 1 }) } }, 'numeric role structure'])
+  refused.push([{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims({ user_permissions: 'read' }) } }, 'permissions a string'])
+  refused.push([{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims({ user_permissions: ['read', 1] }) } }, 'a numeric permission'])
+  refused.push([{ user_id: 'u', email: 'ada@example.com', org_id_to_org_member_info: { [ACME]: orgClaims({ org_role_structure: 1 }) } }, 'numeric role structure'])
   for (const [payload, name] of refused) {
     t.throws(() => userFromClaims(payload), ClaimsShapeError, name)
   }
 
   const lenient = userFromClaims({
     user_id: 'u',
-    email: null,
+    email: 'ada@example.com',
+    first_name: null,
     properties: null,
     org_id_to_org_member_info: {
       [ACME]: orgClaims({ additional_roles: null, org_role_structure: null }),
@@ -288,7 +297,7 @@ test('claims of the wrong shape are refused with ClaimsShapeError; lenient where
       empty: null
     }
   })
-  t.equal(lenient.email, undefined, 'null optional claims count as absent')
+  t.equal(lenient.firstName, undefined, 'null optional claims count as absent')
   t.same(lenient.getOrg(ACME)?.userAssignedAdditionalRoles, [])
   t.equal(lenient.getOrg(ACME)?.orgRoleStructure, 'single_role_in_hierarchy')
   t.equal(lenient.getOrg(GLOBEX), undefined, 'a membership with user_role null is skipped, as PropelAuth\'s Python library does')
@@ -329,7 +338,7 @@ const payloadArbitrary = fc.record({
   ),
   orgs: fc.array(orgArbitrary, { maxLength: 9 }),
   active: fc.boolean()
-}, { requiredKeys: ['user_id', 'orgs', 'active'] }).map(({ orgs, active, ...claims }) => {
+}, { requiredKeys: ['user_id', 'email', 'orgs', 'active'] }).map(({ orgs, active, ...claims }) => {
   const payload: Record<string, unknown> = { ...claims, org_id_to_org_member_info: Object.fromEntries(orgs.map((org) => [org.org_id, org])) }
   if (active && orgs.length > 0) payload.org_member_info = orgs[0]
   return payload

@@ -33,7 +33,7 @@ function signRaw (headerText: string, payloadText: string, how: 'RS256' | 'HS256
   return `${input}.${b64(signature)}`
 }
 
-const claimsText = (userId = 'u-1'): string => JSON.stringify({ user_id: userId, iss: ISSUER, iat: NOW, exp: NOW + 600 })
+const claimsText = (userId = 'u-1'): string => JSON.stringify({ user_id: userId, email: `${userId}@example.com`, iss: ISSUER, iat: NOW, exp: NOW + 600 })
 
 function verifier (cacheMax = 0): TokenVerifier {
   return new TokenVerifier({ getKey: () => publicKey, issuer: ISSUER, clockTolerance: 0, cacheMax, now: () => NOW * 1000 })
@@ -90,7 +90,7 @@ test('a refused header is refused every time, and a new acceptable header is che
 
 test('payload duplicates are refused at every depth, however they are written', async (t) => {
   const v = verifier()
-  const base = `"user_id":"u-1","iss":"${ISSUER}","iat":${NOW},"exp":${NOW + 600}`
+  const base = `"user_id":"u-1","email":"u-1@example.com","iss":"${ISSUER}","iat":${NOW},"exp":${NOW + 600}`
   const org = (extra: string): string => `{"org_id":"o1","org_name":"Acme","url_safe_org_name":"acme","org_metadata":{${extra}},"user_role":"Admin","inherited_user_roles_plus_current_role":["Admin"],"user_permissions":[]}`
   const cases: Array<[string, string]> = [
     [`{${base},"iss" : "https://evil.example"}`, 'duplicate iss with spaces around the colon'],
@@ -104,7 +104,7 @@ test('payload duplicates are refused at every depth, however they are written', 
     // Colons inside strings must not make up for a duplicate's missing member.
     [`{${base},"note":"a:b","note":"c"}`, 'duplicate whose dropped value held a colon'],
     [`{${base},"m":{"a":"x","a":"y\\u003a"}}`, 'duplicate beside a colon written as an escape'],
-    [`{"user_id":"u-1","iss":"${ISSUER.replace(':', '\\u003a')}","iat":${NOW},"exp":${NOW + 600},"a":1,"a":2}`, 'duplicate beside an issuer whose colon is escaped'],
+    [`{"user_id":"u-1","email":"u-1@example.com","iss":"${ISSUER.replace(':', '\\u003a')}","iat":${NOW},"exp":${NOW + 600},"a":1,"a":2}`, 'duplicate beside an issuer whose colon is escaped'],
     [`{${base},"url":"https://a.example:8443/x","url":"b"}`, 'duplicate of a top-level URL']
   ]
   for (const [payload, name] of cases) {
@@ -211,6 +211,7 @@ test('empty and missing arrays and objects in claims are frozen too, and shared 
   })
   const user = userFromClaims({
     user_id: 'u-1',
+    email: 'u-1@example.com',
     properties: {},
     metadata: {},
     org_id_to_org_member_info: { o1: org('o1', {}), o2: org('o2', { additional_roles: [], org_metadata: { tier: 1 } }) }

@@ -38,7 +38,7 @@ describe('module augmentation', () => {
   test('User and OrgMemberInfo carry PropelAuth\'s fields and methods', () => {
     const user = {} as User
     expect(user.userId).type.toBe<string>()
-    expect(user.email).type.toBe<string | undefined>()
+    expect(user.email).type.toBe<string>()
     expect(user.activeOrgId).type.toBe<string | undefined>()
     expect(user.getOrg('o')).type.toBe<OrgMemberInfo | undefined>()
     expect(user.getOrgByName('Acme')).type.toBe<OrgMemberInfo | undefined>()

@@ -70,7 +70,7 @@ test('type provider 5 checks a route\'s reply against the schemas of fastify-pro
     schema: { response: { 200: sinclair.OrgMemberInfoSchema } }
   }, async (request) => request.org!)
   expect(app.get).type.not.toBeCallableWith('/wrong', { schema: { response: { 200: sinclair.UserSchema } } }, async () => ({ userId: 42 }))
-  expect(app.get).type.toBeCallableWith('/right', { schema: { response: { 200: sinclair.UserSchema } } }, async () => ({ userId: 'u', loginMethod: { loginMethod: 'password' as const } }))
+  expect(app.get).type.toBeCallableWith('/right', { schema: { response: { 200: sinclair.UserSchema } } }, async () => ({ userId: 'u', email: 'ada@example.com', loginMethod: { loginMethod: 'password' as const } }))
 })
 
 test('the two typings are of the same objects', () => {

@@ -11,13 +11,13 @@ export interface PropelAuthClientOptions {
   /** Backend Integration API key. */
   apiKey: string
   /** Where calls go. Default `https://propelauth-api.com`. */
-  apiBaseUrl?: string
+  apiBaseUrl?: string | undefined
   /** Accept `http://` URLs off loopback (a process warning is emitted). Default false. */
-  allowInsecureHttp?: boolean
+  allowInsecureHttp?: boolean | undefined
   /** Milliseconds before one attempt is abandoned. Default 10000. */
-  timeout?: number
+  timeout?: number | undefined
   /** Extra attempts for calls that are safe to repeat, on network errors, 5xx and 429. Default 2. */
-  retries?: number
+  retries?: number | undefined
 }
 
 /** The backend API without Fastify; `close()` aborts calls in flight and pending retries. */

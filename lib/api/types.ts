@@ -46,12 +46,12 @@ export interface UserInOrgMetadata extends UserMetadata {
 export type UsersQueryOrderBy = 'CREATED_AT_ASC' | 'CREATED_AT_DESC' | 'LAST_ACTIVE_AT_ASC' | 'LAST_ACTIVE_AT_DESC' | 'EMAIL' | 'USERNAME'
 
 export interface UsersQuery {
-  pageSize?: number
-  pageNumber?: number
-  orderBy?: UsersQueryOrderBy
-  emailOrUsername?: string
-  includeOrgs?: boolean
-  legacyUserId?: string
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
+  orderBy?: UsersQueryOrderBy | undefined
+  emailOrUsername?: string | undefined
+  includeOrgs?: boolean | undefined
+  legacyUserId?: string | undefined
 }
 
 export interface UsersPagedResponse {
@@ -64,10 +64,10 @@ export interface UsersPagedResponse {
 
 export interface UsersInOrgQuery {
   orgId: string
-  pageSize?: number
-  pageNumber?: number
-  includeOrgs?: boolean
-  role?: string
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
+  includeOrgs?: boolean | undefined
+  role?: string | undefined
 }
 
 export interface UsersInOrgPagedResponse {
@@ -84,15 +84,15 @@ export interface UserSignupQueryParams {
 
 export interface CreateUserRequest {
   email: string
-  emailConfirmed?: boolean
-  sendEmailToConfirmEmailAddress?: boolean
-  password?: string
-  askUserToUpdatePasswordOnLogin?: boolean
-  ignoreDomainRestrictions?: boolean
-  username?: string
-  firstName?: string
-  lastName?: string
-  properties?: Record<string, any>
+  emailConfirmed?: boolean | undefined
+  sendEmailToConfirmEmailAddress?: boolean | undefined
+  password?: string | undefined
+  askUserToUpdatePasswordOnLogin?: boolean | undefined
+  ignoreDomainRestrictions?: boolean | undefined
+  username?: string | undefined
+  firstName?: string | undefined
+  lastName?: string | undefined
+  properties?: Record<string, any> | undefined
 }
 
 export interface CreatedUser {
@@ -100,14 +100,14 @@ export interface CreatedUser {
 }
 
 export interface UpdateUserMetadataRequest {
-  username?: string
-  firstName?: string
-  lastName?: string
-  pictureUrl?: string
-  metadata?: Metadata
-  properties?: Record<string, any>
-  updatePasswordRequired?: boolean
-  legacyUserId?: string
+  username?: string | undefined
+  firstName?: string | undefined
+  lastName?: string | undefined
+  pictureUrl?: string | undefined
+  metadata?: Metadata | undefined
+  properties?: Record<string, any> | undefined
+  updatePasswordRequired?: boolean | undefined
+  legacyUserId?: string | undefined
 }
 
 export interface UpdateUserEmailRequest {
@@ -117,23 +117,23 @@ export interface UpdateUserEmailRequest {
 
 export interface UpdateUserPasswordRequest {
   password: string
-  askUserToUpdatePasswordOnLogin?: boolean
+  askUserToUpdatePasswordOnLogin?: boolean | undefined
 }
 
 export interface MigrateUserFromExternalSourceRequest {
   email: string
   emailConfirmed: boolean
-  existingUserId?: string
-  existingPasswordHash?: string
-  existingMfaBase32EncodedSecret?: string
+  existingUserId?: string | undefined
+  existingPasswordHash?: string | undefined
+  existingMfaBase32EncodedSecret?: string | undefined
   /** Sent as `update_password_required`. */
-  askUserToUpdatePasswordOnLogin?: boolean
-  enabled?: boolean
-  firstName?: string
-  lastName?: string
-  username?: string
-  pictureUrl?: string
-  properties?: Record<string, any>
+  askUserToUpdatePasswordOnLogin?: boolean | undefined
+  enabled?: boolean | undefined
+  firstName?: string | undefined
+  lastName?: string | undefined
+  username?: string | undefined
+  pictureUrl?: string | undefined
+  properties?: Record<string, any> | undefined
 }
 
 export interface MigrateUserPasswordRequest {
@@ -177,13 +177,13 @@ export type SocialLoginTokensResponse = Partial<Record<SocialLoginTokenProvider,
 
 export interface CreateMagicLinkRequest {
   email: string
-  redirectToUrl?: string
-  expiresInHours?: number
-  createNewUserIfOneDoesntExist?: boolean
+  redirectToUrl?: string | undefined
+  expiresInHours?: number | undefined
+  createNewUserIfOneDoesntExist?: boolean | undefined
   /** Sent as `expire_after_first_use`. */
-  expiresAfterFirstUse?: boolean
-  requiresInterstitial?: boolean
-  userSignupQueryParameters?: Record<string, string>
+  expiresAfterFirstUse?: boolean | undefined
+  requiresInterstitial?: boolean | undefined
+  userSignupQueryParameters?: Record<string, string> | undefined
 }
 
 export interface MagicLink {
@@ -194,7 +194,7 @@ export interface CreateAccessTokenRequest {
   userId: string
   durationInMinutes: number
   /** Makes a token for this one org (its claims carry `org_member_info`). */
-  activeOrgId?: string
+  activeOrgId?: string | undefined
 }
 
 /** Returned as PropelAuth sends it, snake_case, as the Node library returns it. */
@@ -240,12 +240,12 @@ export interface Org {
 }
 
 export interface OrgQuery {
-  pageSize?: number
-  pageNumber?: number
-  orderBy?: 'CREATED_AT_ASC' | 'CREATED_AT_DESC' | 'NAME'
-  name?: string
-  legacyOrgId?: string
-  domain?: string
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
+  orderBy?: 'CREATED_AT_ASC' | 'CREATED_AT_DESC' | 'NAME' | undefined
+  name?: string | undefined
+  legacyOrgId?: string | undefined
+  domain?: string | undefined
 }
 
 export interface OrgQueryResponse {
@@ -267,12 +267,12 @@ export interface CustomRoleMappings {
 
 export interface CreateOrgRequest {
   name: string
-  domain?: string
-  enableAutoJoiningByDomain?: boolean
-  membersMustHaveMatchingDomain?: boolean
-  maxUsers?: number
-  customRoleMappingName?: string
-  legacyOrgId?: string
+  domain?: string | undefined
+  enableAutoJoiningByDomain?: boolean | undefined
+  membersMustHaveMatchingDomain?: boolean | undefined
+  maxUsers?: number | undefined
+  customRoleMappingName?: string | undefined
+  legacyOrgId?: string | undefined
 }
 
 export interface CreatedOrg {
@@ -282,35 +282,35 @@ export interface CreatedOrg {
 
 export interface UpdateOrgRequest {
   orgId: string
-  name?: string
-  canSetupSaml?: boolean
-  maxUsers?: number
-  metadata?: Metadata
+  name?: string | undefined
+  canSetupSaml?: boolean | undefined
+  maxUsers?: number | undefined
+  metadata?: Metadata | undefined
   /** Sent as `autojoin_by_domain`. */
-  canJoinOnEmailDomainMatch?: boolean
+  canJoinOnEmailDomainMatch?: boolean | undefined
   /** Sent as `restrict_to_domain`. */
-  membersMustHaveEmailDomainMatch?: boolean
-  domain?: string
-  legacyOrgId?: string
-  require2faBy?: string
-  extraDomains?: string[]
-  passwordRotationEnabled?: boolean
-  passwordRotationHistorySize?: number
-  passwordRotationPeriod?: number
+  membersMustHaveEmailDomainMatch?: boolean | undefined
+  domain?: string | undefined
+  legacyOrgId?: string | undefined
+  require2faBy?: string | undefined
+  extraDomains?: string[] | undefined
+  passwordRotationEnabled?: boolean | undefined
+  passwordRotationHistorySize?: number | undefined
+  passwordRotationPeriod?: number | undefined
 }
 
 export interface AddUserToOrgRequest {
   userId: string
   orgId: string
   role: string
-  additionalRoles?: string[]
+  additionalRoles?: string[] | undefined
 }
 
 export interface ChangeUserRoleInOrgRequest {
   userId: string
   orgId: string
   role: string
-  additionalRoles?: string[]
+  additionalRoles?: string[] | undefined
 }
 
 export interface RemoveUserFromOrgRequest {
@@ -324,20 +324,20 @@ export interface InviteUserToOrgRequest {
   orgId: string
   email: string
   role: string
-  additionalRoles?: string[]
+  additionalRoles?: string[] | undefined
 }
 
 export interface InviteUserToOrgByUserIdRequest {
   orgId: string
   userId: string
   role: string
-  additionalRoles?: string[]
+  additionalRoles?: string[] | undefined
 }
 
 export interface FetchPendingInvitesParams {
-  orgId?: string
-  pageSize?: number
-  pageNumber?: number
+  orgId?: string | undefined
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
 }
 
 export interface PendingInvite {
@@ -438,28 +438,28 @@ export interface ApiKeyResultPage {
 }
 
 export interface ApiKeysQueryRequest {
-  orgId?: string
-  userId?: string
-  userEmail?: string
-  pageSize?: number
-  pageNumber?: number
+  orgId?: string | undefined
+  userId?: string | undefined
+  userEmail?: string | undefined
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
 }
 
 export interface ApiKeysCreateRequest {
-  orgId?: string
-  userId?: string
-  expiresAtSeconds?: number
-  metadata?: object
-  displayName?: string
+  orgId?: string | undefined
+  userId?: string | undefined
+  expiresAtSeconds?: number | undefined
+  metadata?: object | undefined
+  displayName?: string | undefined
 }
 
 export interface ApiKeysImportRequest {
   importedApiKey: string
-  orgId?: string
-  userId?: string
-  expiresAtSeconds?: number
-  metadata?: object
-  displayName?: string
+  orgId?: string | undefined
+  userId?: string | undefined
+  expiresAtSeconds?: number | undefined
+  metadata?: object | undefined
+  displayName?: string | undefined
 }
 
 /** The Node library returns `apiKeyId` (camelCased) although its type declares `api_key_id`. */
@@ -468,19 +468,19 @@ export interface ApiKeysImportResponse {
 }
 
 export interface ApiKeyUpdateRequest {
-  expiresAtSeconds?: number
+  expiresAtSeconds?: number | undefined
   /** An object; a string (as the Node library's type says) is sent as a JSON string. */
-  metadata?: object | string
-  setToNeverExpire?: boolean
+  metadata?: object | string | undefined
+  setToNeverExpire?: boolean | undefined
 }
 
 export interface ApiKeyUsageQueryRequest {
   /** `YYYY-MM-DD`. */
   date: string
-  orgId?: string
-  userId?: string
+  orgId?: string | undefined
+  userId?: string | undefined
   /** Spelled snake_case, as in the Node library. */
-  api_key_id?: string
+  api_key_id?: string | undefined
 }
 
 export interface ApiKeyUsageQueryResponse {
@@ -570,16 +570,16 @@ export interface VerifySmsChallengeResponse {
 
 export interface FetchOrgScimGroupsRequest {
   orgId: string
-  userId?: string
-  pageSize?: number
-  pageNumber?: number
+  userId?: string | undefined
+  pageSize?: number | undefined
+  pageNumber?: number | undefined
 }
 
 export interface FetchScimGroupRequest {
   orgId: string
   groupId: string
-  membersPageSize?: number
-  membersPageNumber?: number
+  membersPageSize?: number | undefined
+  membersPageNumber?: number | undefined
 }
 
 export interface ScimGroupResult {

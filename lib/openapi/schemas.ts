@@ -131,7 +131,7 @@ export const LoginMethodSchema = loginMethodSchema()
 export const UserSchema = typedAs<UserJson>({
   title: 'User',
   type: 'object',
-  required: ['userId', 'loginMethod'],
+  required: ['userId', 'email', 'loginMethod'],
   properties: {
     userId: string(),
     email: string(),

@@ -10,7 +10,7 @@ import { isPlainObject } from '../util/is-plain-object.js'
 /** The plugin option `denyByDefault`: guard the app's routes unless they opt out. */
 export interface DenyByDefaultOption extends DenyByDefaultOptions {
   /** The default guard, from the decorator. Default `(auth) => auth.requireUser`. */
-  guard?: (auth: PropelAuthDecorator) => PropelAuthHook
+  guard?: ((auth: PropelAuthDecorator) => PropelAuthHook) | undefined
 }
 
 export interface ResolvedDenyByDefault {

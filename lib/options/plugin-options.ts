@@ -32,37 +32,37 @@ export interface TokenVerificationMetadata {
   /** RSA public key, SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
   verifierKey: string
   /** Expected `iss` claim; defaults to the origin of `authUrl`. */
-  issuer?: string
+  issuer?: string | undefined
 }
 
 export interface OpenApiOptions {
   /** Name of the bearer security scheme in `components.securitySchemes`. Default `propelauth`. */
-  securitySchemeName?: string
+  securitySchemeName?: string | undefined
   /** Add `security`, 401/403 responses and a description to routes that use the guards. Default `true`. */
-  annotateRoutes?: boolean
+  annotateRoutes?: boolean | undefined
 }
 
 // `decorator` and `requestDecorators` come from DecoratorNameOptions, typed by the
 // names the app declares in PropelAuthTypes.
 export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
   /** Your PropelAuth auth URL, e.g. `https://auth.example.com`. Its origin is the expected token issuer. Default: `PROPELAUTH_AUTH_URL`. */
-  authUrl?: string
+  authUrl?: string | undefined
   /** Backend integration API key. Required unless `tokenVerificationMetadata` is given and no backend API call is made. Default: `PROPELAUTH_API_KEY`. */
-  apiKey?: string
+  apiKey?: string | undefined
   /** Skip fetching the verification key (serverless, air-gapped, tests). Default: `{ verifierKey: PROPELAUTH_VERIFIER_KEY }` when that variable is set. */
-  tokenVerificationMetadata?: TokenVerificationMetadata
+  tokenVerificationMetadata?: TokenVerificationMetadata | undefined
   /** Where backend API calls go. Default `https://propelauth-api.com`. */
-  apiBaseUrl?: string
+  apiBaseUrl?: string | undefined
   /**
    * Accept `http://` for `authUrl` and `apiBaseUrl` off loopback (a warning is
    * logged at registration). Plain HTTP on localhost, 127.0.0.0/8 and [::1] needs
    * no option. Default false.
    */
-  allowInsecureHttp?: boolean
+  allowInsecureHttp?: boolean | undefined
   /** Seconds of leeway on `exp` and `nbf`, 0 to 300. Default 0, as PropelAuth's Node library. */
-  clockTolerance?: number
+  clockTolerance?: number | undefined
   /** Cache of verified tokens: `{ max }` entries, or `false` to verify every request. Default `{ max: 1000 }`. */
-  cache?: false | { max?: number }
+  cache?: false | { max?: number | undefined } | undefined
   /**
    * Cache of end-user API key answers for `requireApiKey` / `requireUserOrApiKey`,
    * keyed by a SHA-256 of the key: `{ max, ttl, invalidTtl }` (entries; seconds a
@@ -70,22 +70,22 @@ export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
    * again, 0 to 60), or `false` to ask PropelAuth on every request.
    * Default `{ max: 1000, ttl: 30, invalidTtl: 5 }`.
    */
-  apiKeyCache?: false | { max?: number, ttl?: number, invalidTtl?: number }
+  apiKeyCache?: false | { max?: number | undefined, ttl?: number | undefined, invalidTtl?: number | undefined } | undefined
   /**
    * Bounds on the questions `requireApiKey` / `requireUserOrApiKey` ask PropelAuth:
    * at most `concurrency` at once (1 to 1000), at most `maxQueued` more waiting
    * (0 to 100000; beyond that a request is answered 503 at once). Default
    * `{ concurrency: 10, maxQueued: 1000 }`.
    */
-  apiKeyValidation?: { concurrency?: number, maxQueued?: number }
+  apiKeyValidation?: { concurrency?: number | undefined, maxQueued?: number | undefined } | undefined
   /** Milliseconds before one attempt of a backend call (the key fetch included) is abandoned; 1 or more. Default 10000. */
-  timeout?: number
+  timeout?: number | undefined
   /** Extra attempts (0 to 10) for backend calls that are safe to repeat (GETs), on network errors, 5xx and 429. Default 2. */
-  retries?: number
+  retries?: number | undefined
   /** Seconds between two refetches of the key after a signature failure (key rotation), 1 or more. Default 60. */
-  keyRefreshCooldown?: number
+  keyRefreshCooldown?: number | undefined
   /** Security scheme and route annotation for @fastify/swagger; `false` turns annotation off. */
-  openapi?: boolean | OpenApiOptions
+  openapi?: boolean | OpenApiOptions | undefined
 
   /**
    * Where the access-token guards take the token from: `'authorization'` (the
@@ -94,17 +94,17 @@ export interface FastifyPropelAuthOptions extends DecoratorNameOptions {
    * `app.auth.from(…)` makes guards with another source. The API-key guards and
    * `validateAccessTokenAndGetUser…` always read the `Authorization` header.
    */
-  tokenFrom?: TokenFrom
+  tokenFrom?: TokenFrom | undefined
   /** Guard every route with a guard unless it opts out: `true` (requireUser), or `{ guard, hook, publicPaths }`. */
-  denyByDefault?: boolean | DenyByDefaultOption
+  denyByDefault?: boolean | DenyByDefaultOption | undefined
   /** Levels of the plugin's logs: each refusal (default `debug`), the routes no guard protects at `ready` (default `info` with `denyByDefault`, else `debug`). */
-  logLevels?: { refusals?: LogLevel, unprotectedRoutes?: LogLevel }
+  logLevels?: { refusals?: LogLevel | undefined, unprotectedRoutes?: LogLevel | undefined } | undefined
   /**
    * Server-run sign-in: PropelAuth's server-side login routes (`/api/auth/login`,
    * `/callback`, `/logout`, …) and sessions in HttpOnly cookies, refreshed on the
    * server. Read by the token source `'session'` and the guards of `app.auth.pages`.
    */
-  sessions?: SessionsOptions
+  sessions?: SessionsOptions | undefined
 }
 
 /** Options after validation, with every default filled in. */

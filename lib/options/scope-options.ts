@@ -8,7 +8,7 @@ export type GuardHookName = 'onRequest' | 'preValidation' | 'preHandler'
 
 export interface ProtectOptions {
   /** Where the guard runs. Default `onRequest`: before the body is read, so an anonymous request gets 401, not a 400 about its body. */
-  hook?: GuardHookName
+  hook?: GuardHookName | undefined
 }
 
 export interface DenyByDefaultOptions extends ProtectOptions {
@@ -16,7 +16,7 @@ export interface DenyByDefaultOptions extends ProtectOptions {
    * Paths whose routes stay public, each with everything under it, e.g.
    * `['/docs']` for @fastify/swagger-ui's page, its JSON and its assets.
    */
-  publicPaths?: readonly string[]
+  publicPaths?: readonly string[] | undefined
 }
 
 const GUARD_HOOKS: readonly GuardHookName[] = ['onRequest', 'preValidation', 'preHandler']

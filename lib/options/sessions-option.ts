@@ -15,16 +15,16 @@ export interface SessionsOptions {
    */
   redirectUri: string
   /** Where the auth routes mount. Default `/api/auth`: PropelAuth's paths, so a dashboard set up for Next.js works unchanged. */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * Picks the active org at sign-in when the browser has none that the user is
    * still a member of: an org ID of the user's, or undefined for none.
    */
-  defaultActiveOrg?: (user: User) => string | undefined
+  defaultActiveOrg?: ((user: User) => string | undefined) | undefined
   /** Whether `GET {prefix}/userinfo` hands out the raw access token, for a frontend that calls other APIs with it. Default false. */
-  exposeAccessToken?: boolean
+  exposeAccessToken?: boolean | undefined
   /** Where a browser lands after signing in with no return path, and after logging out. Default `/`. */
-  homePath?: string
+  homePath?: string | undefined
 }
 
 export interface ResolvedSessions {

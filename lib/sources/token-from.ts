@@ -19,9 +19,9 @@ export interface CookieTokenSource {
    * the browser attaches cookies to such requests by itself (CSRF). `'allow'`
    * turns the check off, for apps with a CSRF defence of their own. Default `'refuse'`.
    */
-  crossSite?: 'refuse' | 'allow'
+  crossSite?: 'refuse' | 'allow' | undefined
   /** Origins besides the server's own whose unsafe requests are accepted, e.g. `['https://app.example.com']`. */
-  trustedOrigins?: readonly string[]
+  trustedOrigins?: readonly string[] | undefined
 }
 
 /** Takes the token from the query string, on WebSocket upgrade requests only. */
@@ -51,9 +51,9 @@ export interface FunctionTokenSource {
   /** Returns the raw access token, or undefined when the request carries none. */
   from: TokenFunction
   /** `'refuse'` (the default): the cross-site rule of cookie tokens. `'allow'`: none, as a bare function. */
-  crossSite?: 'refuse' | 'allow'
+  crossSite?: 'refuse' | 'allow' | undefined
   /** Origins besides the server's own whose requests are accepted, e.g. `['https://app.example.com']`. */
-  trustedOrigins?: readonly string[]
+  trustedOrigins?: readonly string[] | undefined
 }
 
 /**

@@ -26,43 +26,44 @@ export interface TestOrgMembership {
   orgId: string
   orgName: string
   /** Defaults to the name lower-cased with spaces as dashes. */
-  urlSafeOrgName?: string
+  urlSafeOrgName?: string | undefined
   /** The user's assigned role. */
   role: string
   /** Multi-role orgs: roles held besides `role`. */
-  additionalRoles?: string[]
-  roleStructure?: OrgRoleStructureWire
+  additionalRoles?: string[] | undefined
+  roleStructure?: OrgRoleStructureWire | undefined
   /** Defaults to `role` and every role below it in the hierarchy (single-role orgs). */
-  inheritedRoles?: string[]
+  inheritedRoles?: string[] | undefined
   /** Defaults to the permissions of the held roles, from `rolePermissions`. */
-  permissions?: string[]
-  metadata?: Record<string, unknown>
-  legacyOrgId?: string
+  permissions?: string[] | undefined
+  metadata?: Record<string, unknown> | undefined
+  legacyOrgId?: string | undefined
 }
 
 export interface MintAccessTokenOptions {
   /** Defaults to a random UUID. */
-  userId?: string
-  email?: string
-  firstName?: string
-  lastName?: string
-  username?: string
-  properties?: Record<string, unknown>
-  metadata?: Record<string, unknown>
-  legacyUserId?: string
-  impersonatorUserId?: string
-  loginMethod?: LoginMethodClaims
-  orgs?: TestOrgMembership[]
+  userId?: string | undefined
+  /** Defaults to `user-<userId>@example.com`: PropelAuth's access tokens always carry an email. */
+  email?: string | undefined
+  firstName?: string | undefined
+  lastName?: string | undefined
+  username?: string | undefined
+  properties?: Record<string, unknown> | undefined
+  metadata?: Record<string, unknown> | undefined
+  legacyUserId?: string | undefined
+  impersonatorUserId?: string | undefined
+  loginMethod?: LoginMethodClaims | undefined
+  orgs?: TestOrgMembership[] | undefined
   /** Mints an active-org token (`org_member_info`) for this org, which must be in `orgs`. */
-  activeOrgId?: string
+  activeOrgId?: string | undefined
   /** Seconds until `exp`; negative for an expired token. Default 1800 (30 minutes). */
-  expiresIn?: number
+  expiresIn?: number | undefined
   /** `iat` in epoch seconds. Default now. */
-  issuedAt?: number
+  issuedAt?: number | undefined
   /** `nbf` in epoch seconds; not set by default, as PropelAuth does not set it. */
-  notBefore?: number
+  notBefore?: number | undefined
   /** Raw claims merged last, to build unusual tokens for negative tests (`undefined` removes a claim). */
-  claims?: Record<string, unknown>
+  claims?: Record<string, unknown> | undefined
 }
 
 export interface RoleModel {
@@ -108,14 +109,16 @@ function orgMemberInfoClaims (membership: TestOrgMembership, roles: RoleModel): 
 /** Builds the full claim set of a PropelAuth access token. */
 export function accessTokenClaims (options: MintAccessTokenOptions, issuer: string, roles: RoleModel, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> {
   const iat = options.issuedAt ?? nowSeconds
+  const userId = options.userId ?? randomUUID()
   const claims: Record<string, unknown> = {
-    user_id: options.userId ?? randomUUID(),
+    user_id: userId,
+    email: options.email ?? `user-${userId}@example.com`,
     iss: issuer,
     iat,
     exp: iat + (options.expiresIn ?? 1800)
   }
   const optional: Array<[keyof AccessTokenClaims & string, unknown]> = [
-    ['email', options.email], ['first_name', options.firstName], ['last_name', options.lastName],
+    ['first_name', options.firstName], ['last_name', options.lastName],
     ['username', options.username], ['properties', options.properties], ['metadata', options.metadata],
     ['legacy_user_id', options.legacyUserId], ['impersonator_user_id', options.impersonatorUserId],
     ['login_method', options.loginMethod], ['nbf', options.notBefore]

@@ -11,15 +11,15 @@ import {
 
 export interface TestAuthOptions {
   /** The auth URL your app registers the plugin with. Default `https://auth.example.test`. */
-  authUrl?: string
+  authUrl?: string | undefined
   /** `iss` of minted tokens. Default: the origin of `authUrl`, as PropelAuth issues them. */
-  issuer?: string
+  issuer?: string | undefined
   /** Roles highest first. Default Owner, Admin, Member. */
-  roleHierarchy?: readonly string[]
+  roleHierarchy?: readonly string[] | undefined
   /** Permissions each role grants. Default none. */
-  rolePermissions?: Record<string, readonly string[]>
+  rolePermissions?: Record<string, readonly string[]> | undefined
   /** Reuse a key pair (e.g. one per test run); a new one is made by default. */
-  keyPair?: TestKeyPair
+  keyPair?: TestKeyPair | undefined
 }
 
 export interface TestAuth {

@@ -16,9 +16,9 @@ export interface SignWebhookOptions {
   /** The endpoint's signing secret (`whsec_…`), as given to the receiver. */
   secret: string
   /** The delivery id; default a new `msg_…`. Give the same id to test a redelivery. */
-  id?: string
+  id?: string | undefined
   /** When it was signed; default now. An old one tests the receiver's time window. */
-  timestamp?: Date
+  timestamp?: Date | undefined
 }
 
 /** A new signing secret in PropelAuth's (Svix's) format: `whsec_` and 24 random bytes in base64. */

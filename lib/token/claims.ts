@@ -41,7 +41,7 @@ export interface AccessTokenClaims {
   nbf?: number
   aud?: string | string[]
   user_id: string
-  email?: string
+  email: string
   first_name?: string
   last_name?: string
   username?: string

@@ -92,7 +92,7 @@ export class OrgMemberInfo {
 
 export interface UserFields {
   userId: string
-  email?: string
+  email: string
   firstName?: string
   lastName?: string
   username?: string
@@ -112,7 +112,7 @@ export interface UserFields {
  */
 export class User {
   readonly userId: string
-  readonly email?: string
+  readonly email: string
   readonly firstName?: string
   readonly lastName?: string
   readonly username?: string
@@ -334,7 +334,8 @@ function orgsFromClaims (claims: Record<string, unknown>): { orgs?: Record<strin
 /**
  * Maps verified claims to a `User`, refusing claims PropelAuth would not sign:
  * `user_id` must be a non-empty string (PropelAuth's Node library does not check
- * this; a user with no id is never what a route expects).
+ * this; a user with no id is never what a route expects), and `email` a string,
+ * as PropelAuth's access tokens always carry one and its Node `User` types it.
  */
 export function userFromClaims (claims: Record<string, unknown>): User {
   const userId = claims.user_id
@@ -342,7 +343,7 @@ export function userFromClaims (claims: Record<string, unknown>): User {
   const { orgs, activeOrgId } = orgsFromClaims(claims)
   return Object.freeze(new User({
     userId,
-    email: optionalString(claims, 'email'),
+    email: requiredString(claims, 'email'),
     firstName: optionalString(claims, 'first_name'),
     lastName: optionalString(claims, 'last_name'),
     username: optionalString(claims, 'username'),

@@ -1,4 +1,4 @@
-import createError from '@fastify/error'
+import { createError } from '@fastify/error'
 
 // The receiver's refusals, rendered by Fastify's error handler as
 // `{ statusCode, code, error, message }` like the guards' own. Fixed text: a

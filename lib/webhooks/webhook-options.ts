@@ -27,22 +27,22 @@ export interface PropelAuthWebhooksOptions {
   /** The endpoint's signing secret (`whsec_…`, from PropelAuth's dashboard), or several while one is rotated. */
   secret: string | readonly string[]
   /** The receiver's path, under the prefix the plugin is registered with. Default `/webhooks/propelauth`. */
-  path?: string
+  path?: string | undefined
   /** A handler per event type, each given the event typed by its `event_type`. */
-  on?: WebhookHandlers
+  on?: WebhookHandlers | undefined
   /** Every other event: a type this package does not know, or a known type with no handler in `on`. */
-  onOtherEvent?: WebhookHandler<OtherWebhookEvent>
+  onOtherEvent?: WebhookHandler<OtherWebhookEvent> | undefined
   /** The largest body accepted, in bytes. Default 256 KiB; PropelAuth's events are well under 4 KiB. */
-  bodyLimit?: number
+  bodyLimit?: number | undefined
   /** Where handled delivery ids are remembered. Default: in this process, the 10,000 most recent, for 3 days. */
-  deliveries?: WebhookDeliveryStore
+  deliveries?: WebhookDeliveryStore | undefined
   /**
    * `true`: a user signed out, disabled, locked or deleted at PropelAuth has
    * the access tokens issued before the event refused by fastify-propelauth's
    * guards (`app.auth.revokeUserTokens`), until they expire. Or the object
    * that has `revokeUserTokens`, when the plugin's decorator is renamed.
    */
-  revokeTokens?: boolean | RevocationTarget
+  revokeTokens?: boolean | RevocationTarget | undefined
 }
 
 /** What `revokeTokens` calls: `app.auth` of fastify-propelauth, or anything with the same method. */

@@ -388,7 +388,7 @@ export async function buildAttackCorpus (kit: AttackKit): Promise<AttackRow[]> {
     ['user_id missing', { user_id: undefined }], ['user_id empty', { user_id: '' }], ['user_id as a number', { user_id: 7 }],
     ['user_id as an object', { user_id: { id: 'u-admin' } }], ['org_id_to_org_member_info as an array', { org_id_to_org_member_info: [org({})] }],
     ['an org entry as a string', { org_id_to_org_member_info: { [ORG]: 'Admin' } }], ['org_member_info as a string', { org_member_info: ORG }],
-    ['email as a number', { email: 1 }], ['properties as an array', { properties: [] }], ['login_method as a string', { login_method: 'password' }]
+    ['email missing', { email: undefined }], ['email as a number', { email: 1 }], ['properties as an array', { properties: [] }], ['login_method as a string', { login_method: 'password' }]
   ] as Array<[string, Record<string, unknown>]>) {
     invalid(label, genuine({ ...admin, ...overrides }), adminToken, `/org/${ORG}/member`)
   }
