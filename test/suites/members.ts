@@ -62,6 +62,8 @@ export const SUITES = {
     'test/example-dev-login-browser.test.ts',
     'test/sessions-browser.test.ts',
     'test/docs-browser.test.ts',
+    'test/scalar.test.ts',
+    'test/scalar-browser.test.ts',
     'test/webhooks-standin.test.ts',
     'types/mixes/auth-and-jwt/app.test.ts',
     'types/mixes/fastify-auth/app.test.ts',
