@@ -13,8 +13,8 @@ export interface ExampleOptions {
    * server-rendered page at /ssr.
    */
   baseUrl?: string
-  /** Development only: the stand-in's `/login`, offered on /docs as a password login (see example/dev-login.ts). */
-  devLoginUrl?: string
+  /** Development only: the stand-in's URL; /docs then offers its password login (example/docs.ts). */
+  standInUrl?: string
   /** Serve the frontend page (PropelAuth's browser client) at `/`. Default true. */
   frontend?: boolean
   /** The webhook endpoint's signing secret: receive PropelAuth's events at /webhooks/propelauth. */
@@ -29,7 +29,7 @@ export async function buildApp (auth: FastifyPropelAuthOptions & { authUrl: stri
   const app = Fastify(server)
   await app.register(propelAuth, example.baseUrl === undefined ? auth : withSessions(auth, example.baseUrl))
   // OpenAPI document and Swagger UI at /docs; before the routes, so it sees them.
-  await app.register(apiDocs, { devLoginUrl: example.devLoginUrl })
+  await app.register(apiDocs, { standInUrl: example.standInUrl })
   if (example.webhookSecret !== undefined) {
     // PropelAuth's events: one log line each (its type and delivery id, no personal data), and a
     // user signed out, disabled, locked or deleted loses their earlier tokens at once.

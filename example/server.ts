@@ -34,7 +34,7 @@ const listenPort = port === 0 ? await freePort(host) : port
 const appUrl = process.env.APP_URL ?? (loopback ? browserBaseUrl(host, listenPort) : undefined)
 
 // With the stand-in, /docs also offers its password login (development only).
-const example = { webhookSecret, baseUrl: appUrl, ...(standIn === undefined ? {} : { devLoginUrl: `${standIn.apiBaseUrl}/login` }) }
+const example = { webhookSecret, baseUrl: appUrl, ...(standIn === undefined ? {} : { standInUrl: standIn.apiBaseUrl }) }
 const app = await buildApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'info' } }, example)
 app.addHook('onClose', async () => { await standIn?.close() })
 const stop = (): void => { app.close().then(() => process.exit(0), () => process.exit(1)) }

@@ -11,6 +11,7 @@ import { sendOrgsSwitchedOff } from './lib/http.js'
 import { createIdSource } from './lib/ids.js'
 import { RateLimiter, type StandInRateLimit } from './lib/rate-limits.js'
 import { redactingLogger } from './lib/redact.js'
+import { aboutRoutes } from './lib/routes/about.js'
 import { accessTokenRoutes } from './lib/routes/access-token.js'
 import { apiKeyRoutes } from './lib/routes/api-keys.js'
 import { employeeRoutes } from './lib/routes/employees.js'
@@ -319,6 +320,7 @@ export async function startStandIn (options: StandInOptions = {}): Promise<Stand
   installCallLog(app, calls, options.onCall)
 
   metadataRoutes(app, context)
+  aboutRoutes(app)
   loginRoutes(app, context)
   accessTokenRoutes(app, context)
   userQueryRoutes(app, context)

@@ -1,14 +1,14 @@
 import { test } from 'tap'
 import { buildApp } from '../example/app.js'
-import { DEV_LOGIN_SCHEME } from '../example/dev-login.js'
+import { STAND_IN_LOGIN_SCHEME as DEV_LOGIN_SCHEME } from 'fastify-propelauth-standin/docs-login'
 import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 
 // The example's routes that call PropelAuth's backend API through the plugin,
 // against the stand-in, as `npm start` runs them.
 
-async function example (t: Parameters<typeof harness>[0], devLoginUrl?: string): Promise<Awaited<ReturnType<typeof harness>> & { app: Awaited<ReturnType<typeof buildApp>>, as: (email: string) => Promise<Record<string, string>> }> {
+async function example (t: Parameters<typeof harness>[0], devLogin = false): Promise<Awaited<ReturnType<typeof harness>> & { app: Awaited<ReturnType<typeof buildApp>>, as: (email: string) => Promise<Record<string, string>> }> {
   const h = await harness(t)
-  const app = await buildApp(h.standIn.pluginOptions, {}, { devLoginUrl })
+  const app = await buildApp(h.standIn.pluginOptions, {}, devLogin ? { standInUrl: h.standIn.apiBaseUrl } : {})
   t.teardown(() => app.close())
   const as = async (email: string): Promise<Record<string, string>> => ({ authorization: `Bearer ${await h.standIn.createAccessToken(email)}` })
   return { ...h, app, as }
@@ -75,12 +75,12 @@ test('GET /api/v1/org: the org of the API key the request is made with, until th
 })
 
 test('in development /docs offers the stand-in\'s password login beside the bearer scheme; app.swagger() is untouched', async (t) => {
-  const { app } = await example(t, 'http://127.0.0.1:4000/login')
+  const { app, standIn } = await example(t, true)
   const shown = (await app.inject({ url: '/docs/json' })).json()
   t.same(shown.components.securitySchemes[DEV_LOGIN_SCHEME], {
     type: 'oauth2',
     description: shown.components.securitySchemes[DEV_LOGIN_SCHEME].description,
-    flows: { password: { tokenUrl: 'http://127.0.0.1:4000/login', scopes: {} } }
+    flows: { password: { tokenUrl: `${standIn.apiBaseUrl}/login`, scopes: {} } }
   })
   t.ok(shown.components.securitySchemes.propelauth, 'the bearer scheme stays')
   t.same(shown.paths['/api/whoami'].get.security, [{ propelauth: [] }, { [DEV_LOGIN_SCHEME]: [] }])

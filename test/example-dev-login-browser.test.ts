@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../example/app.js'
-import { DEV_LOGIN_SCHEME } from '../example/dev-login.js'
+import { STAND_IN_LOGIN_SCHEME as DEV_LOGIN_SCHEME } from 'fastify-propelauth-standin/docs-login'
 import { chromiumSkip, openBrowserPage, tryOperation } from './helpers/browser.js'
 import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 
@@ -13,7 +13,7 @@ const skip = chromiumSkip('the development login')
 
 test('Swagger UI in development: Authorize with the stand-in\'s password login, then a protected route answers 200', { skip }, async (t) => {
   const { standIn } = await harness(t)
-  const app = await buildApp(standIn.pluginOptions, {}, { devLoginUrl: `${standIn.apiBaseUrl}/login` })
+  const app = await buildApp(standIn.pluginOptions, {}, { standInUrl: standIn.apiBaseUrl })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`

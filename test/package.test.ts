@@ -41,6 +41,13 @@ test('the webhook receiver loads only with its own entry: the main entry costs n
   t.ok(webhooks.some((url) => packageOf(url) === 'standardwebhooks'), 'fastify-propelauth/webhooks does (the check sees what it should)')
 })
 
+test('the stand-in\'s docs-login entry loads its own files only: none of the stand-in\'s server, no Fastify', async (t) => {
+  const loaded = modulesLoadedBy('await import(\'fastify-propelauth-standin/docs-login\')')
+  const own = loaded.filter((url) => url.startsWith('file://'))
+  t.ok(own.length > 0 && own.every((url) => url.includes('/standin/dist/lib/docs-login/') || url.endsWith('/standin/dist/lib/about.js')), 'only dist/lib/docs-login/ and the leaf it shares with the route', { loaded: own })
+  t.notOk(loaded.some((url) => packageOf(url) !== undefined), 'and no package')
+})
+
 test('no TypeBox and no JOSE library is installed with the package', async (t) => {
   const installed = Object.keys(manifest.dependencies ?? {})
   for (const name of ['@sinclair/typebox', 'typebox', 'jose']) t.notOk(installed.includes(name), name)

@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
+import { standInDocsLogin } from '../standin/lib/docs-login/index.js'
+import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 import { chromiumSkip, openBrowserPage } from './helpers/browser.js'
 import { keepOnLoopback, sendFromScalar } from './helpers/scalar-page.js'
 
@@ -46,4 +48,37 @@ test('Scalar: the propelauth scheme is offered, Send without a token answers 401
   t.match(signedIn.status, /^200\b/, 'with the token typed into the page: 200')
   t.same(JSON.parse(signedIn.body), { user_id: 'ada-in-scalar' })
   t.comment(`requests kept from leaving the machine: ${[...new Set(blocked)].join(', ') || 'none'}`)
+})
+
+test('Scalar with the stand-in\'s docs login: sign in with a seeded user\'s password on the page, then 200', { skip }, async (t) => {
+  const { standIn } = await harness(t)
+  const login = await standInDocsLogin({ url: standIn.authUrl })
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(propelAuth, standIn.pluginOptions)
+  await app.register(swagger, { openapi: { info } })
+  await app.register(scalar, {
+    routePrefix: '/reference',
+    configuration: { content: () => login.transformSpecification(app.swagger()), authentication: { preferredSecurityScheme: login.schemeName } }
+  })
+  app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => ({ user_id: app.auth.user(request).userId }))
+  const base = await app.listen({ host: '127.0.0.1', port: 0 })
+
+  const page = await openBrowserPage(t)
+  await keepOnLoopback(page)
+  await page.goto(`${base}/reference/`)
+  await page.getByText(`Selected Auth Type: ${login.schemeName}`).first().waitFor()
+  await page.getByLabel('Username', { exact: true }).first().fill('member@acme.test')
+  await page.getByLabel('Password', { exact: true }).first().fill('password')
+  const [signIn] = await Promise.all([
+    page.waitForResponse((response) => response.url() === login.tokenUrl && response.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Authorize' }).first().click()
+  ])
+  t.equal(signIn.status(), 200, 'the page signed in at the stand-in\'s password login')
+  await page.getByLabel('Access Token', { exact: true }).first().waitFor()
+
+  const whoami = await sendFromScalar(page, 'GET', '/api/whoami')
+  t.match(whoami.status, /^200\b/, 'signed in from the page: 200')
+  t.same(JSON.parse(whoami.body), { user_id: SEEDED.member })
+  t.ok(standIn.calls.some((call) => call.method === 'POST' && call.url === '/login' && call.status === 200), 'the sign-in went to the stand-in')
 })

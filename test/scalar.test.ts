@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger'
 import scalar, { type FastifyApiReferenceOptions } from '@scalar/fastify-api-reference'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
+import { standInDocsLogin } from '../standin/lib/docs-login/index.js'
+import { harness, SEEDED } from '../standin/test/helpers/harness.js'
 
 // Scalar's API reference (@scalar/fastify-api-reference) beside the plugin, as
 // docs/openapi.md and docs/protecting-docs.md show it: it serves the document
@@ -132,4 +134,25 @@ test('denyByDefault with Scalar\'s prefix in publicPaths: the reference stays pu
   t.equal((await app.inject({ url: '/api/forgotten' })).statusCode, 401, 'a route without a guard is guarded')
   const document: Json = (await app.inject({ url: '/reference/openapi.json' })).json()
   t.same(document.paths['/api/forgotten'].get.security, [{ propelauth: [] }])
+})
+
+test('Scalar with the stand-in\'s docs login: its document offers the password scheme, app.swagger() stays as it is', async (t) => {
+  const { standIn } = await harness(t)
+  const login = await standInDocsLogin({ url: standIn.authUrl })
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(propelAuth, standIn.pluginOptions)
+  await app.register(swagger, { openapi: { info } })
+  await app.register(scalar, {
+    routePrefix: '/reference',
+    configuration: { content: () => login.transformSpecification(app.swagger()), authentication: { preferredSecurityScheme: login.schemeName } }
+  })
+  app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => ({ userId: app.auth.user(request).userId }))
+  const document: Json = (await app.inject({ url: '/reference/openapi.json' })).json()
+  t.match(document.components.securitySchemes.standInLogin, { type: 'oauth2', flows: { password: { tokenUrl: `${standIn.authUrl}/login` } } })
+  t.same(document.paths['/api/whoami'].get.security, [{ propelauth: [] }, { standInLogin: [] }])
+  t.notOk('standInLogin' in (app.swagger() as Json).components.securitySchemes, 'app.swagger() is untouched')
+  t.match((await app.inject({ url: '/reference/' })).body, '"preferredSecurityScheme": "standInLogin"', 'the page opens on the password sign-in')
+  const token = await standIn.createAccessToken(SEEDED.member)
+  t.equal((await app.inject({ url: '/api/whoami', headers: { authorization: `Bearer ${token}` } })).statusCode, 200)
 })

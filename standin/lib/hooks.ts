@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { faultBody, type FaultController } from './faults.js'
 import type { RateLimiter } from './rate-limits.js'
 import { isAuthUrlPath } from './auth-url/paths.js'
+import { ABOUT_PATH } from './about.js'
 import { redactSecrets } from './redact.js'
 
 /** One call the stand-in answered, for logs and assertions. No header or body is kept. */
@@ -22,11 +23,11 @@ export const MAX_RECORDED_CALLS = 1000
 
 /**
  * Routes that take no API key: what browsers use (the auth URL's pages,
- * session endpoints and their CORS preflights, the development login) and
- * magic links.
+ * session endpoints and their CORS preflights, the development login), magic
+ * links, and the stand-in's description of itself.
  */
 export function isPublicRoute (path: string): boolean {
-  return path === '/login' || path === '/magic_link' || isAuthUrlPath(path)
+  return path === '/login' || path === '/magic_link' || path === ABOUT_PATH || isAuthUrlPath(path)
 }
 
 export function pathOf (url: string): string {

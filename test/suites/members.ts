@@ -76,6 +76,7 @@ export const SUITES = {
     'standin/test/cli.test.ts',
     'standin/test/client.test.ts',
     'standin/test/core.test.ts',
+    'standin/test/docs-login.test.ts',
     'standin/test/faults.test.ts',
     'standin/test/hosted-pages.test.ts',
     'standin/test/insights.test.ts',

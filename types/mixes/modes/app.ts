@@ -9,6 +9,9 @@ import { UserSchema as TypeBoxUserSchema } from 'fastify-propelauth/sinclair-typ
 import { createTestAuth, type TestAuth } from 'fastify-propelauth/testing'
 import propelAuthWebhooks from 'fastify-propelauth/webhooks'
 import { startStandIn } from 'fastify-propelauth-standin'
+import { standInDocsLogin } from 'fastify-propelauth-standin/docs-login'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
 import { expectType } from '../expect-type.js'
 
 // The README's first app: settings read from the environment may be unset, and
@@ -64,4 +67,7 @@ await app.register(propelAuthWebhooks, {
   onOtherEvent: undefined
 })
 const standIn = await startStandIn()
+const login = await standInDocsLogin({ url: standIn.authUrl, description: undefined, timeoutMs: undefined })
+await app.register(swagger, { openapi: { info: { title: 'My API', version: '1.0.0' } } })
+await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: login.transformSpecification })
 await standIn.close()
