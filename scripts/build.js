@@ -26,7 +26,7 @@ import { build } from 'esbuild'
 // type mixes and typescript-eslint load, so the declarations are still checked
 // by it.
 const TSC = 'node_modules/typescript-7/bin/tsc'
-const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts', 'lib/webhooks/index.ts']
+const ENTRIES = ['index.ts', 'lib/testing/index.ts', 'lib/sinclair-typebox.ts', 'lib/zod.ts', 'lib/webhooks/index.ts']
 
 rmSync('dist', { recursive: true, force: true })
 execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { stdio: 'inherit' })

@@ -25,7 +25,7 @@ test('importing an entry loads no schema library and no JOSE library', async (t)
     const before = new Set(modulesLoadedBy('await import(\'fastify\')'))
     const added = modulesLoadedBy(`await import('fastify'); await import('${entry}')`).filter((url) => !before.has(url))
     const packages = new Set(added.map(packageOf).filter((name) => name !== undefined))
-    for (const name of ['@sinclair/typebox', 'typebox', 'jose']) {
+    for (const name of ['@sinclair/typebox', 'typebox', 'jose', 'zod']) {
       t.notOk(packages.has(name), `${entry} does not load ${name}`)
     }
     t.ok(added.some((url) => url.startsWith('file://') && url.includes('/dist/')), `${entry}: the test saw the package's own files load`)
@@ -48,10 +48,22 @@ test('the stand-in\'s docs-login entry loads its own files only: none of the sta
   t.notOk(loaded.some((url) => packageOf(url) !== undefined), 'and no package')
 })
 
-test('no TypeBox and no JOSE library is installed with the package', async (t) => {
+test('Zod loads only with fastify-propelauth/zod, which hands out the main entry\'s names', async (t) => {
+  const before = new Set(modulesLoadedBy('await import(\'fastify\')'))
+  const main = modulesLoadedBy('await import(\'fastify\'); await import(\'fastify-propelauth\')').filter((url) => !before.has(url))
+  t.notOk(main.some((url) => url.endsWith('/dist/lib/zod.js')), 'fastify-propelauth does not load the file of fastify-propelauth/zod')
+  const zod = modulesLoadedBy('await import(\'fastify\'); await import(\'fastify-propelauth/zod\')').filter((url) => !before.has(url))
+  t.ok(zod.some((url) => packageOf(url) === 'zod'), 'fastify-propelauth/zod does (the check sees what it should)')
+  const program = 'const [main, zod] = await Promise.all([import(\'fastify-propelauth\'), import(\'fastify-propelauth/zod\')]); console.log(JSON.stringify(Object.keys(zod).filter((name) => !(name in main))))'
+  const names = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' })
+  t.same(JSON.parse(names.stdout), [], 'every name of fastify-propelauth/zod is a name of the main entry too')
+})
+
+test('no TypeBox, no Zod and no JOSE library is installed with the package', async (t) => {
   const installed = Object.keys(manifest.dependencies ?? {})
-  for (const name of ['@sinclair/typebox', 'typebox', 'jose']) t.notOk(installed.includes(name), name)
+  for (const name of ['@sinclair/typebox', 'typebox', 'jose', 'zod']) t.notOk(installed.includes(name), name)
   t.equal(manifest.peerDependenciesMeta['@sinclair/typebox']?.optional, true, '@sinclair/typebox is an optional peer: only the apps that type with it have it')
+  t.equal(manifest.peerDependenciesMeta.zod?.optional, true, 'zod is an optional peer: only the apps that use fastify-propelauth/zod have it')
 })
 
 test('every source map in the package names sources that ship with it', async (t) => {

@@ -57,7 +57,7 @@ const record = (description: string, values: JsonSchema): JsonSchema => ({ descr
 const jsonObject = (description: string): JsonSchema => record(description, {})
 const oneOf = (values: readonly string[], description: string): JsonSchema => ({ type: 'string', enum: [...values], description })
 
-const ORG_ROLE_STRUCTURES: readonly OrgRoleStructure[] = ['single_role_in_hierarchy', 'multi_role']
+export const ORG_ROLE_STRUCTURES = ['single_role_in_hierarchy', 'multi_role'] as const satisfies readonly OrgRoleStructure[]
 
 /** A user's membership in one org, as `request.org` and `user.orgIdToOrgMemberInfo[orgId]` serialize. */
 export interface OrgMemberInfoJson {

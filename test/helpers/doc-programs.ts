@@ -44,7 +44,7 @@ const TSCONFIG = {
  * augmentations; a block that declares a module or global augmentation of its
  * own, in a program of its own: what it declares cannot leak into other blocks.
  */
-const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/(?:testing|webhooks|sinclair-typebox))?|fastify-propelauth-standin(?:\/docs-login)?|@fastify\/swagger|@fastify\/swagger-ui)$/
+const SHARED_IMPORTS = /^(?:\..*|node:.*|fastify|fastify-propelauth(?:\/(?:testing|webhooks|sinclair-typebox|zod))?|fastify-propelauth-standin(?:\/docs-login)?|@fastify\/swagger|@fastify\/swagger-ui)$/
 
 export interface PreparedBlock {
   block: TypeScriptBlock

@@ -39,6 +39,7 @@ export const SUITES = {
     'test/verifier-fast-path.test.ts',
     'test/webhooks.test.ts',
     'test/websocket.test.ts',
+    'test/zod.test.ts',
     'test/suites/completeness.test.ts'
   ],
   /** The backend API client and the end-user API-key guards. */

@@ -8,6 +8,8 @@ import type { Static } from '@sinclair/typebox'
 import { UserSchema as TypeBoxUserSchema } from 'fastify-propelauth/sinclair-typebox'
 import { createTestAuth, type TestAuth } from 'fastify-propelauth/testing'
 import propelAuthWebhooks from 'fastify-propelauth/webhooks'
+import { UserSchema as ZodUserSchema } from 'fastify-propelauth/zod'
+import type { z } from 'zod'
 import { startStandIn } from 'fastify-propelauth-standin'
 import { standInDocsLogin } from 'fastify-propelauth-standin/docs-login'
 import swagger from '@fastify/swagger'
@@ -58,6 +60,7 @@ refusal.notAMember()
 
 // The other entries.
 expectType<Static<typeof TypeBoxUserSchema>['email']>('ada@example.com').toBe<string>()
+expectType<z.output<typeof ZodUserSchema>['email']>('ada@example.com').toBe<string>()
 const testAuth: TestAuth = await createTestAuth({ authUrl: undefined, keyPair: undefined })
 await testAuth.mintAccessToken({ email: undefined, orgs: [{ orgId: 'o', orgName: 'Acme', role: 'Admin', permissions: undefined }] })
 await app.register(propelAuthWebhooks, {
