@@ -579,3 +579,23 @@ test('a swagger at the root and another in a child scope both document the child
     t.notMatch(JSON.stringify(doc), ANNOTATION_KEY)
   }
 })
+
+test('a scope between two swaggers that decorated `swagger` with something else is passed over', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(swagger, { openapi: { info } })
+  await app.register(propelAuth, auth)
+  let innerSwagger: (() => unknown) | undefined
+  await app.register(async (middle) => {
+    middle.decorate('swagger', 'not a swagger' as any)
+    await middle.register(async (inner) => {
+      await inner.register(swagger, { openapi: { info: { ...info, title: 'inner docs' } } })
+      inner.get('/inner/me', { onRequest: app.auth.requireUser }, async () => ({ ok: true }))
+      innerSwagger = () => inner.swagger()
+    })
+  })
+  await app.ready()
+  for (const [name, doc] of [['root', app.swagger()], ['inner', innerSwagger!()]] as const) {
+    t.same(operation(doc as Json, '/inner/me').security, [{ propelauth: [] }], `${name} document annotated`)
+  }
+})

@@ -1,32 +1,60 @@
 import { isPlainObject } from '../util/is-plain-object.js'
-import { ANNOTATION_KEY, isAnnotation, type Annotation, type SecurityRequirement } from './annotation.js'
+import { ANNOTATION_KEY, isAnnotation, type Annotation, type RouteNote, type SecurityRequirement } from './annotation.js'
 import type { DocumentWriter, Json } from './document-writer.js'
 import { guardResponse, type GuardHeader, type GuardResponse } from './guard-responses.js'
 import { openApi3Writer } from './openapi3-writer.js'
+import { documentPathsOf } from './operation-path.js'
 import { swagger2Writer } from './swagger2-writer.js'
 
 /**
  * Turns the annotations swagger copied onto operations into `security`, the
  * guards' responses (401/403; 429/502/503 for the API-key guards) and descriptions,
- * and makes sure every scheme they name exists.
+ * and makes sure every scheme they name exists. An operation that lost its
+ * annotation to an app's transform gets its route's from `notes`.
  * Mutates `doc` (swagger's cached document) and returns whether it changed.
  */
-export function applyAnnotations (doc: unknown): boolean {
+export function applyAnnotations (doc: unknown, notes: readonly RouteNote[]): boolean {
   if (!isPlainObject(doc) || !isPlainObject(doc.paths)) return false
   // Only OpenAPI 3 documents have an `openapi` version; Swagger 2 ones have `swagger`.
   const writer = typeof doc.openapi === 'string' ? openApi3Writer : swagger2Writer
   /** The schemes the operations name, to define where the document lacks them. */
   const schemes = new Set<string>()
+  /** The operations annotated so far: a note never annotates one twice. */
+  const annotated = new Set<Json>()
   let changed = false
   for (const item of Object.values(doc.paths)) {
-    if (isPlainObject(item) && annotatePathItem(item, writer, schemes)) changed = true
+    if (isPlainObject(item) && annotatePathItem(item, writer, schemes, annotated)) changed = true
+  }
+  for (const note of notes) {
+    for (const operation of operationsOf(note, doc, doc.paths)) {
+      if (annotated.has(operation)) continue
+      annotateOperation(operation, note.annotation, writer, schemes)
+      annotated.add(operation)
+      changed = true
+    }
   }
   if (schemes.size > 0) writer.addSecuritySchemes(doc, schemes)
   return changed
 }
 
+/** The operations of `note`'s route in `paths`, one per method, under the first path swagger may have filed it at. */
+function operationsOf ({ methods, url }: RouteNote, doc: Json, paths: Json): Json[] {
+  const operations: Json[] = []
+  for (const method of methods) {
+    for (const path of documentPathsOf(url, doc)) {
+      const item = paths[path]
+      const operation = isPlainObject(item) ? item[method] : undefined
+      if (isPlainObject(operation)) {
+        operations.push(operation)
+        break
+      }
+    }
+  }
+  return operations
+}
+
 /** Annotates the operations of one path; true when any carried an annotation (now removed). */
-function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<string>): boolean {
+function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<string>, annotated: Set<Json>): boolean {
   const found = new Map<string, Annotation>()
   let changed = false
   for (const [method, operation] of Object.entries(item)) {
@@ -38,8 +66,9 @@ function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<stri
     if (!isAnnotation(annotation)) continue
     found.set(method, annotation)
     annotateOperation(operation, annotation, writer, schemes)
+    annotated.add(operation)
   }
-  annotateHeadTwin(item, found, writer, schemes)
+  annotateHeadTwin(item, found, writer, schemes, annotated)
   return changed
 }
 
@@ -48,12 +77,13 @@ function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<stri
  * twin from a copy of the route taken when the route was declared: if
  * swagger's hook ran before ours, the copy lacks the annotation of its GET.
  */
-function annotateHeadTwin (item: Json, found: Map<string, Annotation>, writer: DocumentWriter, schemes: Set<string>): void {
+function annotateHeadTwin (item: Json, found: Map<string, Annotation>, writer: DocumentWriter, schemes: Set<string>, annotated: Set<Json>): void {
   const getAnnotation = found.get('get')
   const { get, head } = item
   if (getAnnotation === undefined || found.has('head') || !isPlainObject(get) || !isPlainObject(head)) return
   if (typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
     annotateOperation(head, getAnnotation, writer, schemes)
+    annotated.add(head)
   }
 }
 

@@ -15,7 +15,9 @@ import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 // built the document, each noted operation gets its `security`, the responses
 // its guards can send (401/403; 429/502/503 for the API-key guards) and its
 // requirement, and the security scheme is added to the document (OpenAPI 3's
-// `components.securitySchemes`, Swagger 2's `securityDefinitions`).
+// `components.securitySchemes`, Swagger 2's `securityDefinitions`). The wrapper
+// keeps each note too, and finds the operation by method and path when an
+// app's `transform` or `transformObject` dropped the `x-` key on the way.
 //
 // Why not set `schema.security` directly: swagger throws while building the
 // document when a route names a scheme missing from `components`, and the user's
@@ -65,12 +67,17 @@ function annotateRoute (route: RouteOptions, scope: FastifyInstance, options: Op
     if (!isPublic) undocumented.push({ scope, method: String(route.method), url: route.url })
     return
   }
-  ensureWrapped(scope)
-  // A new object: schemas are often shared between routes (and with the HEAD twin).
   const annotation = isPublic
     ? publicAnnotation(schema)
     : annotationFor(guards, schema, options.securitySchemeName)
+  ensureWrapped(scope, { methods: methodsOf(route), url: route.url, annotation })
+  // A new object: schemas are often shared between routes (and with the HEAD twin).
   route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
+}
+
+/** The route's methods as the document keys its operations. */
+function methodsOf (route: RouteOptions): string[] {
+  return [route.method].flat().map((method) => method.toLowerCase())
 }
 
 function registrationOrderError ({ method, url }: UndocumentedRoute): Error {

@@ -38,3 +38,16 @@ export interface Annotation {
 export function isAnnotation (value: unknown): value is Annotation {
   return isPlainObject(value) && typeof value.requirement === 'string' && Array.isArray(value.statuses) && Array.isArray(value.unauthorized)
 }
+
+/**
+ * A guarded route's annotation, kept by the `swagger` wrapper beside the one its
+ * schema carries: an app's swagger `transform` may rebuild the schema without
+ * the `x-` key, or its `transformObject` may drop `x-` keys, and the operation
+ * is then found by the route's methods and URL.
+ */
+export interface RouteNote {
+  /** Lower-case, as the document keys operations. */
+  methods: string[]
+  url: string
+  annotation: Annotation
+}

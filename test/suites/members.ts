@@ -21,6 +21,7 @@ export const SUITES = {
     'test/guards.test.ts',
     'test/metadata.test.ts',
     'test/no-leaks.test.ts',
+    'test/openapi-transforms.test.ts',
     'test/openapi.test.ts',
     'test/options-environment.test.ts',
     'test/options.test.ts',
