@@ -97,72 +97,72 @@ export const DEFAULT_SSR_ACCESS_TOKEN_SECONDS = 30 * 60
 
 export interface StandInOptions {
   /** Port on loopback; 0 (default) picks a free one. */
-  port?: number
+  port?: number | undefined
   /** Default 127.0.0.1: the stand-in is for this machine only. */
-  host?: string
+  host?: string | undefined
   /** The backend API key clients must send. Default: a random one. */
-  apiKey?: string
+  apiKey?: string | undefined
   /** Users, orgs and roles to start with, or the path of a JSON file holding them. Default `DEFAULT_SEED`. */
-  seed?: Seed | string
+  seed?: Seed | string | undefined
   /** The project's auth URL: the issuer of minted tokens and the accepted `X-Propelauth-url`. Default `http://localhost:<port>`. */
-  authUrl?: string
+  authUrl?: string | undefined
   /** Reuse a key pair; a new one is made by default. */
-  keyPair?: TestKeyPair
+  keyPair?: TestKeyPair | undefined
   /** Fastify logger option for the stand-in itself (its request log shows a magic link's secret as `[REDACTED]`). Default off. */
-  logger?: FastifyServerOptions['logger']
+  logger?: FastifyServerOptions['logger'] | undefined
   /** The stand-in's clock (epoch ms): created_at fields, expiries, token `iat`/`exp`, reports. Default `Date.now`. See `createManualClock`. */
-  now?: Clock
+  now?: Clock | undefined
   /** Derive every new id and secret from this seed instead of randomly, so runs repeat exactly. */
-  idSeed?: string | number
+  idSeed?: string | number | undefined
   /** Parts of PropelAuth switched off, e.g. `{ orgs: false }` for a project without B2B (426). */
-  features?: Partial<StandInFeatures>
+  features?: Partial<StandInFeatures> | undefined
   /** The code step-up MFA (TOTP and SMS) and the login page's MFA step accept. Default `'123456'`. */
-  mfaCode?: string
+  mfaCode?: string | undefined
   /**
    * Web origins, besides any on localhost, 127.0.0.1 or [::1], whose pages may
    * use the auth URL from a browser (credentialed CORS) and be returned to
    * after the hosted pages (`rt`), e.g. `['https://app.example.test']`.
    */
-  allowedOrigins?: string[]
+  allowedOrigins?: string[] | undefined
   /** Lifetime in minutes of the access tokens browsers get from `GET /api/v1/refresh_token`. Default 30. */
-  frontendTokenMinutes?: number
+  frontendTokenMinutes?: number | undefined
   /**
    * Lifetime in seconds of the access tokens of server-side sign-ins
    * (`/propelauth/ssr/token`, `/api/backend/v1/refresh_token`); short ones let
    * a test see its app refresh. Default 1800. Changeable while running:
    * `standIn.ssrAccessTokenSeconds = 5`.
    */
-  ssrAccessTokenSeconds?: number
+  ssrAccessTokenSeconds?: number | undefined
   /**
    * Redirect URIs, besides any on localhost, 127.0.0.1 or [::1], that
    * server-side sign-ins (`/propelauth/ssr/authorize`) may send a code to,
    * e.g. `['https://app.example.test/api/auth/callback']`. Matched exactly:
    * scheme, host, port and path.
    */
-  redirectUris?: string[]
+  redirectUris?: string[] | undefined
   /**
    * Where signing out on the hosted pages sends the browser. Default: the
    * logout path (`/api/auth/logout`) of the app the session last signed in
    * on its server, else the login page.
    */
-  logoutRedirectUrl?: string
+  logoutRedirectUrl?: string | undefined
   /** Rate limits to enforce (429), e.g. `[{ path: '/api/backend/v1/end_user_api_keys/validate', max: 5 }]`. */
-  rateLimits?: StandInRateLimit[]
+  rateLimits?: StandInRateLimit[] | undefined
   /** Faults injected from the start; add more with `standIn.faults.add`. */
-  faults?: StandInFault[]
+  faults?: StandInFault[] | undefined
   /** Called after each answered call (the CLI logs them with it). */
-  onCall?: (call: StandInCall) => void
+  onCall?: ((call: StandInCall) => void) | undefined
   /**
    * Webhook endpoints: every change PropelAuth reports is posted to each, signed
    * as Svix signs (`svix-id`, `svix-timestamp`, `svix-signature`) with its
    * secret, and retried on Svix's schedule, on the stand-in's clock:
    * `[{ url: 'http://localhost:3000/webhooks', secret: createWebhookSecret() }]`.
    */
-  webhooks?: StandInWebhookEndpoint[]
+  webhooks?: StandInWebhookEndpoint[] | undefined
   /** How long an endpoint has to answer an attempt before it counts as failed. Default 15, as Svix. */
-  webhookTimeoutSeconds?: number
+  webhookTimeoutSeconds?: number | undefined
   /** Called after each webhook attempt, with its delivery (the CLI logs them with it). */
-  onWebhookAttempt?: (attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery) => void
+  onWebhookAttempt?: ((attempt: StandInWebhookAttempt, delivery: StandInWebhookDelivery) => void) | undefined
 }
 
 export interface StandIn {

@@ -69,7 +69,7 @@ await app.register(propelAuthWebhooks, {
   on: { 'user.deleted': async (event) => { expectType(event.event_type).toBe<'user.deleted'>() } },
   onOtherEvent: undefined
 })
-const standIn = await startStandIn()
+const standIn = await startStandIn({ port: undefined, seed: undefined })
 const login = await standInDocsLogin({ url: standIn.authUrl, description: undefined, timeoutMs: undefined })
 await app.register(swagger, { openapi: { info: { title: 'My API', version: '1.0.0' } } })
 await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: login.transformSpecification })
