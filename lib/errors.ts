@@ -3,10 +3,17 @@ import { createError } from '@fastify/error'
 // Every error this plugin raises is a FastifyError made here, so that Fastify's
 // default error handler renders `{ statusCode, code, error, message }` and users
 // can match on `code`. Messages are fixed text (or a role/permission name the
-// route itself declared): they never echo a token, an API key or request input.
+// route itself declared, or where its token sources read the token): they never
+// echo a token, an API key or request input.
 
 // --- 401: no acceptable credentials --------------------------------------------
 
+/**
+ * No token where the guard reads it. This is the message of the header alone;
+ * guards that read other sources (option `tokenFrom`, `app.auth.from(…)`) send
+ * the same error with a message naming them, made once from their configuration:
+ * `Missing access token: send the "__pa_at" cookie`.
+ */
 export const MissingTokenError = createError(
   'FST_PROPELAUTH_MISSING_TOKEN',
   'Missing access token: send "Authorization: Bearer <access token>"',

@@ -6,7 +6,7 @@
 import { test } from 'tap'
 import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
-import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
+import propelAuth, { errors, type FastifyPropelAuthOptions, type TokenFrom } from '../index.js'
 import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 import { readyError } from './helpers/ready-error.js'
 
@@ -18,6 +18,7 @@ const token = await testAuth.mintAccessToken({ userId: 'u-cookie', orgs: [{ orgI
 
 const INVALID = 'Bearer error="invalid_token", error_description="The access token is invalid"'
 const EXPIRED = 'Bearer error="invalid_token", error_description="The access token expired"'
+const HEADER_MESSAGE = 'Missing access token: send "Authorization: Bearer <access token>"'
 
 type Options = Partial<FastifyPropelAuthOptions>
 
@@ -220,4 +221,41 @@ test('guards with another source put the user where the app renamed request.user
     }))
   })
   t.same((await app.inject({ url: '/me', cookies: { __pa_at: token } })).json(), { user: 'u-cookie', renamed: 'u-cookie' })
+})
+
+test('the 401 of a missing token names the sources, from the tokenFrom option and from app.auth.from alike', async (t) => {
+  const cases: Array<[TokenFrom, string]> = [
+    ['authorization', HEADER_MESSAGE],
+    [['authorization'], HEADER_MESSAGE],
+    [{ cookie: '__pa_at' }, 'Missing access token: send the "__pa_at" cookie'],
+    [['authorization', { cookie: '__pa_at' }], 'Missing access token: send "Authorization: Bearer <access token>" or the "__pa_at" cookie'],
+    [[{ cookie: 'a' }, { cookie: 'b' }, 'authorization'], 'Missing access token: send the "a" cookie, the "b" cookie or "Authorization: Bearer <access token>"'],
+    [{ query: 'access_token' }, 'Missing access token: send the "access_token" query parameter on a WebSocket upgrade'],
+    [{ subprotocol: 'access_token' }, 'Missing access token: send "Sec-WebSocket-Protocol: access_token, <access token>" on a WebSocket upgrade'],
+    [() => undefined, "Missing access token: send the access token where this app's tokenFrom function reads it"]
+  ]
+  for (const [tokenFrom, message] of cases) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(cookie)
+    await app.register(propelAuth, { ...testAuth.pluginOptions, tokenFrom })
+    const caught: unknown[] = []
+    app.setErrorHandler(async (error, _request, reply) => {
+      caught.push(error)
+      return await reply.headers((error as { headers?: Record<string, string> }).headers ?? {}).code(401).send(error)
+    })
+    app.get('/option', { onRequest: app.auth.requireUser }, async () => 'ok')
+    app.get('/org/:orgId', { onRequest: app.auth.requireOrgMember() }, async () => 'ok')
+    app.get('/from', { onRequest: app.auth.from(tokenFrom).requireUser }, async () => 'ok')
+    await app.ready()
+    for (const url of ['/option', `/org/${ORG}`, '/from']) {
+      const answer = await app.inject({ url })
+      const what = `${JSON.stringify(tokenFrom) ?? 'a function'} ${url}`
+      t.equal(answer.json().code, 'FST_PROPELAUTH_MISSING_TOKEN', what)
+      t.equal(answer.json().message, message, `${what}: the message`)
+      t.equal(answer.headers['www-authenticate'], 'Bearer', `${what}: the challenge`)
+    }
+    t.ok(caught.every((error) => error instanceof errors.MissingTokenError && error.constructor === errors.MissingTokenError), 'every one is a MissingTokenError, whatever the source')
+  }
+  t.equal(HEADER_MESSAGE, new errors.MissingTokenError().message, "the header's message is the error's own")
 })

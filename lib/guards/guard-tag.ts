@@ -48,6 +48,22 @@ export interface GuardInfo {
   composition?: { relation: 'or' | 'and', members: readonly Member[] }
 }
 
+/**
+ * One place a guard takes the access token from, as the 401 of a missing
+ * token names it: plain data, with no function of the app. `crossSite`: a
+ * token found there on a request from another site is refused with 403
+ * FST_PROPELAUTH_CROSS_SITE_REQUEST (it rides on a cookie, which browsers send
+ * on other sites' requests too). A `function` is the app's own reader, whose
+ * place only the app knows.
+ */
+export type TokenCarrier =
+  | { kind: 'authorization' }
+  | { kind: 'cookie', name: string, crossSite: boolean }
+  | { kind: 'query', name: string }
+  | { kind: 'subprotocol', marker: string }
+  | { kind: 'function', crossSite: boolean }
+  | { kind: 'session' }
+
 /** The name of the security scheme of session-guarded routes in OpenAPI documents. */
 export const SESSION_SCHEME_NAME = 'propelauthSession'
 

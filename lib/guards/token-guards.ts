@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { CrossSiteRequestError, type AuthorizationError } from '../errors.js'
 import { CrossSiteRefusal } from '../sources/cross-site.js'
-import { createTokenReader, isWebSocketUpgrade, type TokenReader } from '../sources/read-token.js'
+import { createTokenReader, isWebSocketUpgrade } from '../sources/read-token.js'
 import { resolveTokenFrom } from '../sources/resolve-token-from.js'
 import type { ResolvedTokenFrom, TokenFrom } from '../sources/token-from.js'
 import type { Rejection } from '../token/rejection.js'
@@ -29,6 +29,7 @@ import {
 import { orgRefusalError, tokenRefusalError } from './refusal-errors.js'
 import type { RefusalLog } from './refusal-log.js'
 import type { RequestSlots } from './request-slots.js'
+import { carriersOf, missingTokenMessage } from './token-carriers.js'
 import { closeConnectionAtExpiry } from './websocket-expiry.js'
 
 // The access-token guards. Each is the same steps in the same order: read the
@@ -97,14 +98,18 @@ interface GuardsOptions {
 export function createGuards (verifier: TokenVerifier, options: GuardsOptions): PropelAuthGuards {
   const { logRefusal, clockTolerance, slots } = options
 
-  /** Refuses a token: its 401 (or the cross-site 403), logged once with the precise reason. */
-  function refuseToken (result: Rejection | CrossSiteRefusal, log?: FastifyBaseLogger): Error {
+  /**
+   * Refuses a token: its 401 (or the cross-site 403), logged once with the precise
+   * reason. `missingMessage`: the message of a missing token that names the
+   * guard's sources; the `Authorization` header's message without it.
+   */
+  function refuseToken (result: Rejection | CrossSiteRefusal, log?: FastifyBaseLogger, missingMessage?: string): Error {
     if (result instanceof CrossSiteRefusal) {
       const error = new CrossSiteRequestError()
       logRefusal({ code: error.code, cause: 'cross-site-request' }, result.detail, log)
       return error
     }
-    const error = tokenRefusalError(result.reason)
+    const error = tokenRefusalError(result.reason, missingMessage)
     logRefusal({ code: error.code, cause: result.cause, ...result.facts }, result.detail, log)
     return error
   }
@@ -116,7 +121,10 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
     return orgRefusalError(denied)
   }
 
-  function tokenGuards (reader: TokenReader): PropelAuthTokenGuards {
+  function tokenGuards (sources: ResolvedTokenFrom): PropelAuthTokenGuards {
+    const reader = createTokenReader(sources)
+    // Made once per set of guards, so that a refusal only reads it.
+    const missingMessage = missingTokenMessage(carriersOf(sources))
     // What the routes' checks need to know of the source (the route audit).
     const carriers: Pick<GuardInfo, 'readsCookies' | 'readsSession' | 'queryParameters'> = {
       ...(reader.readsCookies ? { readsCookies: true } : {}),
@@ -127,7 +135,7 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
     /** Reads the request's token and verifies it: the user, or the refusal to fail with. */
     function authenticate (request: FastifyRequest): User | Error {
       const token = reader.read(request)
-      if (typeof token !== 'string') return refuseToken(token, request.log)
+      if (typeof token !== 'string') return refuseToken(token, request.log, missingMessage)
       const user = verifier.verifyToken(token)
       // One check on the path of an accepted token: anything but a User is a refusal.
       return user instanceof User ? user : refuseToken(user, request.log)
@@ -226,10 +234,10 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
   }
 
   const from = (tokenFrom: TokenFrom): PropelAuthTokenGuards =>
-    tokenGuards(createTokenReader(resolveTokenFrom('from(tokenFrom)', tokenFrom)))
+    tokenGuards(resolveTokenFrom('from(tokenFrom)', tokenFrom))
 
   return {
-    ...tokenGuards(createTokenReader(options.tokenFrom)),
+    ...tokenGuards(options.tokenFrom),
     from,
     validateAccessTokenAndGetUser: validateUser,
     validateAccessTokenAndGetUserClass: validateUser,
