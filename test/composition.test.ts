@@ -168,6 +168,39 @@ test('composed(): OR as separate security requirements, AND as one, with the 401
   t.same(schemes.apiToken, { type: 'apiKey', in: 'header', name: 'x-api-token' }, 'the app\'s scheme is untouched')
 })
 
+test('composed(): the cookie a member reads is named, and its cross-site 403 listed when it is the one answering', async (t) => {
+  const { default: cookie } = await import('@fastify/cookie')
+  const { app } = await build(t, (app, propel) => {
+    const auth = authOf(app)
+    const fromCookie = propel.from({ cookie: '__pa_at' })
+    // In a plugin, so that @fastify/cookie is loaded when the routes are declared.
+    app.register(cookie)
+    app.register(async (scope) => {
+      scope.post('/cookie-last', { onRequest: propel.composed(auth([propel.requireUser, fromCookie.requireUser]), { anyOf: [propel.requireUser, fromCookie.requireUser] }) }, ok)
+      scope.post('/cookie-first', { onRequest: propel.composed(auth([fromCookie.requireUser, propel.requireUser]), { anyOf: [fromCookie.requireUser, propel.requireUser] }) }, ok)
+      scope.post('/theirs-only', { onRequest: propel.composed(auth([apiToken, fromOffice]), { anyOf: ['apiToken', 'office'] }) }, ok)
+    })
+  })
+  const doc = app.swagger() as Json
+  const op = (path: string): Json => doc.paths[path].post
+
+  const last = op('/cookie-last')
+  t.same(last.security, [{ propelauth: [] }, { 'propelauthCookie.__pa_at': [] }])
+  t.match(last.description, 'PropelAuth credentials go in `Authorization: Bearer …` or the cookie `__pa_at`.')
+  t.match(last.responses['403'].description, 'FST_PROPELAUTH_CROSS_SITE_REQUEST', 'the cookie guard is last: its refusal comes back')
+  t.equal(last.responses['401'].content['application/json'].example.message, 'Missing access token: send the "__pa_at" cookie')
+  const refused = await app.inject({ method: 'POST', url: '/cookie-last', headers: { 'sec-fetch-site': 'cross-site' }, cookies: { __pa_at: 'any' } })
+  t.equal(refused.statusCode, 403)
+  t.same(refused.json(), last.responses['403'].content['application/json'].example)
+
+  const first = op('/cookie-first')
+  t.notOk(first.responses['403'], 'the header guard is last: only its 401 can come back')
+  t.match(first.responses['401'].description, 'FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER')
+
+  const theirs = op('/theirs-only')
+  t.match(theirs.description, /^Requires `apiToken` or `office`\.$/, 'no guard of ours: no word on where PropelAuth credentials go')
+})
+
 test('composed() checks what it is given', async (t) => {
   const { propel } = await build(t, () => {})
   const hook = (): void => {}

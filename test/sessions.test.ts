@@ -1,5 +1,6 @@
 import { test, type Test } from 'tap'
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import SwaggerParser from '@apidevtools/swagger-parser'
 import propelAuth from '../index.js'
 import { CookieJar, startFakeSsrAuthUrl, type FakeSsrAuthUrl } from './helpers/fake-ssr-auth-url.js'
 
@@ -332,9 +333,19 @@ test('OpenAPI: session routes are documented with the cookie scheme, the auth ro
     await app.register(propelAuth, { ...fake.testAuth.pluginOptions, apiKey: fake.apiKey, sessions: { redirectUri: `${APP}/api/auth/callback` } })
     app.get('/page', { onRequest: app.auth.pages.requireUser }, async () => 'page')
     app.get('/bearer', { onRequest: app.auth.requireUser }, async () => 'bearer')
+    app.post('/write', { onRequest: app.auth.from('session').requireUser }, async () => 'written')
     await app.ready()
     const doc = app.swagger() as Record<string, any>
+    await t.resolves(SwaggerParser.validate(structuredClone(doc) as any), `${version}: a valid document`)
     t.same(doc.paths['/page'].get.security, [{ propelauthSession: [] }], `${version}: the page names the session scheme`)
+    t.notOk(doc.paths['/page'].get.responses['403'], `${version}: a GET is never refused as cross-site`)
+    const write = doc.paths['/write'].post
+    t.same(write.security, [{ propelauthSession: [] }])
+    t.match(write.responses['403'].description, 'FST_PROPELAUTH_CROSS_SITE_REQUEST', `${version}: an unsafe method on the session can be refused as cross-site`)
+    const missing = await app.inject({ method: 'POST', url: '/write' })
+    t.equal(missing.json().message, 'Missing access token: send the session cookies of server-run sign-in (sign in first)', `${version}: the 401 says to sign in`)
+    const example = version === 'openapi' ? write.responses['401'].content['application/json'].example : write.responses['401'].examples['application/json']
+    t.same(missing.json(), example, `${version}: as documented`)
     t.same(doc.paths['/bearer'].get.security, [{ propelauth: [] }], `${version}: a bearer route keeps the bearer scheme`)
     const schemes = version === 'openapi' ? doc.components.securitySchemes : doc.securityDefinitions
     t.match(schemes.propelauthSession, version === 'openapi' ? { type: 'apiKey', in: 'cookie', name: '__pa_at' } : { type: 'apiKey', in: 'header', name: 'Cookie' })

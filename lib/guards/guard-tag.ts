@@ -40,8 +40,8 @@ export interface GuardInfo {
   readsOrgIdParam?: boolean
   /** The guard reads a cookie: the routes it guards need @fastify/cookie. */
   readsCookies?: boolean
-  /** The guard reads the session of server-run sign-in: documented with the cookie scheme SESSION_SCHEME_NAME. */
-  readsSession?: boolean
+  /** Where the guard takes the access token from, in the order it looks; absent: the `Authorization` header alone. */
+  carriers?: readonly TokenCarrier[]
   /** Query parameters the guard takes a token from: they must be kept out of the request log. */
   queryParameters?: readonly string[]
   /** For a hook composed with @fastify/auth: what it runs, in which relation. */
@@ -50,11 +50,11 @@ export interface GuardInfo {
 
 /**
  * One place a guard takes the access token from, as the 401 of a missing
- * token names it: plain data, with no function of the app. `crossSite`: a
- * token found there on a request from another site is refused with 403
- * FST_PROPELAUTH_CROSS_SITE_REQUEST (it rides on a cookie, which browsers send
- * on other sites' requests too). A `function` is the app's own reader, whose
- * place only the app knows.
+ * token and the OpenAPI annotation name it: plain data, with no function of
+ * the app. `crossSite`: a token found there on a request from another site is
+ * refused with 403 FST_PROPELAUTH_CROSS_SITE_REQUEST (it rides on a cookie,
+ * which browsers send on other sites' requests too). A `function` is the
+ * app's own reader, whose place only the app knows.
  */
 export type TokenCarrier =
   | { kind: 'authorization' }

@@ -1,9 +1,13 @@
 import type { ResolvedSource, ResolvedTokenFrom } from '../sources/token-from.js'
-import type { TokenCarrier } from './guard-tag.js'
+import type { GuardInfo, TokenCarrier } from './guard-tag.js'
 
-// Where a guard reads its token, as plain data, and what a request that carries
-// no token is told to send: worked out once, when the guards are made, so that
-// a refusal only reads it.
+// What a guard's tag says of its token sources, and what a request that carries
+// no token is told to send. Worked out once, when the guards are made: the
+// OpenAPI annotation reads the first from the tag, and the 401 of a missing
+// token carries the second, so the document and the answer say the same.
+
+/** The carriers of a guard whose tag names none: the `Authorization` header, as the API-key guards read it. */
+const HEADER_ONLY: readonly TokenCarrier[] = Object.freeze([Object.freeze({ kind: 'authorization' as const })])
 
 function carrierOf (source: ResolvedSource): TokenCarrier {
   switch (source.kind) {
@@ -20,6 +24,11 @@ function carrierOf (source: ResolvedSource): TokenCarrier {
 /** The carriers of resolved sources, in the order they are tried. */
 export function carriersOf (sources: ResolvedTokenFrom): readonly TokenCarrier[] {
   return Object.freeze(sources.map((source) => Object.freeze(carrierOf(source))))
+}
+
+/** Where `guard` takes the token from. */
+export function carriersOfGuard (guard: GuardInfo): readonly TokenCarrier[] {
+  return guard.carriers ?? HEADER_ONLY
 }
 
 /** Whether every carrier is the `Authorization` header: the default, answered with MissingTokenError as it is. */

@@ -29,7 +29,7 @@ import {
 import { orgRefusalError, tokenRefusalError } from './refusal-errors.js'
 import type { RefusalLog } from './refusal-log.js'
 import type { RequestSlots } from './request-slots.js'
-import { carriersOf, missingTokenMessage } from './token-carriers.js'
+import { carriersOf, isHeaderOnly, missingTokenMessage } from './token-carriers.js'
 import { closeConnectionAtExpiry } from './websocket-expiry.js'
 
 // The access-token guards. Each is the same steps in the same order: read the
@@ -123,12 +123,13 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
 
   function tokenGuards (sources: ResolvedTokenFrom): PropelAuthTokenGuards {
     const reader = createTokenReader(sources)
+    const carriers = carriersOf(sources)
     // Made once per set of guards, so that a refusal only reads it.
-    const missingMessage = missingTokenMessage(carriersOf(sources))
-    // What the routes' checks need to know of the source (the route audit).
-    const carriers: Pick<GuardInfo, 'readsCookies' | 'readsSession' | 'queryParameters'> = {
+    const missingMessage = missingTokenMessage(carriers)
+    // What the routes' checks (the route audit) and the OpenAPI annotation need to know of the sources.
+    const sourceFacts: Pick<GuardInfo, 'readsCookies' | 'carriers' | 'queryParameters'> = {
       ...(reader.readsCookies ? { readsCookies: true } : {}),
-      ...(reader.readsSession ? { readsSession: true } : {}),
+      ...(isHeaderOnly(carriers) ? {} : { carriers }),
       ...(reader.queryParameters.length > 0 ? { queryParameters: reader.queryParameters } : {})
     }
 
@@ -191,13 +192,13 @@ export function createGuards (verifier: TokenVerifier, options: GuardsOptions): 
         kind: 'org',
         requirement: locator.description + requirement.description,
         ...(locator.readsOrgIdParam ? { readsOrgIdParam: true } : {}),
-        ...carriers
+        ...sourceFacts
       })
     }
 
     return {
-      requireUser: tagGuard(requireUser, { kind: 'user', requirement: 'signed-in user', ...carriers }),
-      optionalUser: tagGuard(optionalUser, { kind: 'optional', requirement: 'signed-in user, optional', ...carriers }),
+      requireUser: tagGuard(requireUser, { kind: 'user', requirement: 'signed-in user', ...sourceFacts }),
+      optionalUser: tagGuard(optionalUser, { kind: 'optional', requirement: 'signed-in user, optional', ...sourceFacts }),
       requireOrgMember: (orgOptions) => orgGuard('requireOrgMember', orgOptions, membership),
       requireOrgMemberWithMinimumRole: (role, orgOptions) => {
         const factory = 'requireOrgMemberWithMinimumRole'

@@ -22,13 +22,14 @@ export function applyAnnotations (doc: unknown, notes: readonly RouteNote[]): bo
   /** The operations annotated so far: a note never annotates one twice. */
   const annotated = new Set<Json>()
   let changed = false
+  for (const item of Object.values(doc.paths)) if (isPlainObject(item)) unshareOperations(item)
   for (const item of Object.values(doc.paths)) {
     if (isPlainObject(item) && annotatePathItem(item, writer, schemes, annotated)) changed = true
   }
   for (const note of notes) {
-    for (const operation of operationsOf(note, doc, doc.paths)) {
+    for (const [method, operation] of operationsOf(note, doc, doc.paths)) {
       if (annotated.has(operation)) continue
-      annotateOperation(operation, note.annotation, writer, schemes)
+      annotateOperation(operation, method, note.annotation, writer, schemes)
       annotated.add(operation)
       changed = true
     }
@@ -37,15 +38,15 @@ export function applyAnnotations (doc: unknown, notes: readonly RouteNote[]): bo
   return changed
 }
 
-/** The operations of `note`'s route in `paths`, one per method, under the first path swagger may have filed it at. */
-function operationsOf ({ methods, url }: RouteNote, doc: Json, paths: Json): Json[] {
-  const operations: Json[] = []
+/** The operations of `note`'s route in `paths`, with their methods, one per method, under the first path swagger may have filed it at. */
+function operationsOf ({ methods, url }: RouteNote, doc: Json, paths: Json): Array<[method: string, operation: Json]> {
+  const operations: Array<[string, Json]> = []
   for (const method of methods) {
     for (const path of documentPathsOf(url, doc)) {
       const item = paths[path]
       const operation = isPlainObject(item) ? item[method] : undefined
       if (isPlainObject(operation)) {
-        operations.push(operation)
+        operations.push([method, operation])
         break
       }
     }
@@ -65,11 +66,26 @@ function annotatePathItem (item: Json, writer: DocumentWriter, schemes: Set<stri
     changed = true
     if (!isAnnotation(annotation)) continue
     found.set(method, annotation)
-    annotateOperation(operation, annotation, writer, schemes)
+    annotateOperation(operation, method, annotation, writer, schemes)
     annotated.add(operation)
   }
   annotateHeadTwin(item, found, writer, schemes, annotated)
   return changed
+}
+
+/**
+ * Swagger gives the methods of one route (`method: ['GET', 'PUT']`) one operation
+ * object between them. Each gets its own, with its own responses, since their
+ * answers may differ: a PUT can be refused as cross-site, a GET not. Done before
+ * any is annotated, as a note found by path (below) has no key to tell them by.
+ */
+function unshareOperations (item: Json): void {
+  const seen = new Set<unknown>()
+  for (const [method, operation] of Object.entries(item)) {
+    if (!isPlainObject(operation)) continue
+    if (seen.has(operation)) item[method] = { ...operation, responses: { ...(operation.responses as Json) } }
+    seen.add(operation)
+  }
 }
 
 /**
@@ -82,14 +98,15 @@ function annotateHeadTwin (item: Json, found: Map<string, Annotation>, writer: D
   const { get, head } = item
   if (getAnnotation === undefined || found.has('head') || !isPlainObject(get) || !isPlainObject(head)) return
   if (typeof get.operationId === 'string' && head.operationId === `${get.operationId}-head`) {
-    annotateOperation(head, getAnnotation, writer, schemes)
+    annotateOperation(head, 'head', getAnnotation, writer, schemes)
     annotated.add(head)
   }
 }
 
-function annotateOperation (operation: Json, annotation: Annotation, writer: DocumentWriter, schemes: Set<string>): void {
+/** `method`: the operation's key in its path item, lowercase. */
+function annotateOperation (operation: Json, method: string, annotation: Annotation, writer: DocumentWriter, schemes: Set<string>): void {
   if (annotation.security !== null) setSecurity(operation, annotation.security, annotation.foreign, schemes)
-  addGuardResponses(operation, annotation, writer)
+  addGuardResponses(operation, method, annotation, writer)
   appendRequirement(operation, annotation.requirement)
 }
 
@@ -103,10 +120,13 @@ function setSecurity (operation: Json, security: SecurityRequirement[], foreign:
   }
 }
 
-function addGuardResponses (operation: Json, annotation: Annotation, writer: DocumentWriter): void {
+function addGuardResponses (operation: Json, method: string, annotation: Annotation, writer: DocumentWriter): void {
   const responses: Json = isPlainObject(operation.responses) ? operation.responses : {}
-  for (const status of annotation.statuses) {
-    const response = guardResponse(status, annotation)
+  // A cookie token on a cross-site request is refused with 403 on some operations of a route only (unsafe methods, upgrades).
+  const crossSite = Array.isArray(annotation.crossSiteOn) && annotation.crossSiteOn.includes(method)
+  const statuses = crossSite && !annotation.statuses.includes('403') ? [...annotation.statuses, '403' as const] : annotation.statuses
+  for (const status of statuses) {
+    const response = guardResponse(status, annotation, crossSite)
     if (response === undefined) continue
     const own = responses[status]
     if (own === undefined) {

@@ -3,7 +3,7 @@ import { OpenApiRegistrationOrderError } from '../errors.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { guardsOf, isPublicRoute } from '../route-policy/guards-of-route.js'
 import { ANNOTATION_KEY } from './annotation.js'
-import { annotationFor, publicAnnotation } from './guard-requirements.js'
+import { annotationFor, publicAnnotation, type RouteFacts } from './guard-requirements.js'
 import { ensureWrapped, swaggerOf } from './swagger-decorator.js'
 import { recordRouteDeclaredOn } from '../route-policy/protect.js'
 
@@ -69,7 +69,7 @@ function annotateRoute (route: RouteOptions, scope: FastifyInstance, options: Op
   }
   const annotation = isPublic
     ? publicAnnotation(schema)
-    : annotationFor(guards, schema, options.securitySchemeName)
+    : annotationFor(guards, schema, options.securitySchemeName, factsOf(route))
   ensureWrapped(scope, { methods: methodsOf(route), url: route.url, annotation })
   // A new object: schemas are often shared between routes (and with the HEAD twin).
   route.schema = { ...schema, [ANNOTATION_KEY]: annotation } as RouteOptions['schema']
@@ -78,6 +78,15 @@ function annotateRoute (route: RouteOptions, scope: FastifyInstance, options: Op
 /** The route's methods as the document keys its operations. */
 function methodsOf (route: RouteOptions): string[] {
   return [route.method].flat().map((method) => method.toLowerCase())
+}
+
+/**
+ * What the annotation needs of the route: its methods, and whether
+ * @fastify/websocket serves upgrades on it besides plain requests (`wsHandler`;
+ * a `websocket: true` route is hidden from the document by @fastify/websocket).
+ */
+function factsOf (route: RouteOptions): RouteFacts {
+  return { methods: methodsOf(route), upgrades: typeof (route as { wsHandler?: unknown }).wsHandler === 'function' }
 }
 
 function registrationOrderError ({ method, url }: UndocumentedRoute): Error {

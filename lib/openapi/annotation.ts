@@ -14,12 +14,15 @@ export type SecurityRequirement = Record<string, string[]>
 /** A status a guard may answer: 401/403 by its `kind`, the others as it declares in `extraStatuses`. */
 export type GuardStatus = '401' | '403' | NonNullable<GuardInfo['extraStatuses']>[number]
 
-/** Which 401s a guard sends: the access-token ones unless its `unauthorized` says otherwise. */
-export type UnauthorizedVariant = 'access-token' | NonNullable<GuardInfo['unauthorized']>
+/**
+ * Which 401s a guard sends: the access-token ones unless its `unauthorized` says
+ * otherwise, all but the malformed header's when it reads no header.
+ */
+export type UnauthorizedVariant = 'access-token' | 'access-token-without-header' | NonNullable<GuardInfo['unauthorized']>
 
 /** What the route hook records on a guarded route's schema; plain JSON, as it is copied into the document. */
 export interface Annotation {
-  /** The operation's `security`, or null when the route declares its own. */
+  /** The operation's `security`, or null when the route declares its own or no source of its guards has a scheme. */
   security: SecurityRequirement[] | null
   /** The responses the guards can answer with, besides the route's own. */
   statuses: GuardStatus[]
@@ -27,6 +30,10 @@ export interface Annotation {
   requirement: string
   /** The 401 variants of the enforcing guards, in guard order (empty when none enforces). */
   unauthorized: UnauthorizedVariant[]
+  /** The message of FST_PROPELAUTH_MISSING_TOKEN the first guard to refuse sends, when not the header's: the 401's example. */
+  missingTokenMessage?: string
+  /** The operations, by lowercase method, that can be refused with 403 FST_PROPELAUTH_CROSS_SITE_REQUEST. */
+  crossSiteOn?: string[]
   /**
    * Security schemes of other strategies (composed with @fastify/auth) named in
    * `security`: the app defines them, and those whose refusal can come back answer 401 their own way.

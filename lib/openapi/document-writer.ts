@@ -1,5 +1,5 @@
-import { SESSION_SCHEME_NAME } from '../guards/guard-tag.js'
 import { isPlainObject } from '../util/is-plain-object.js'
+import { carrierSchemeNamed, type CarrierScheme } from './carrier-schemes.js'
 import type { GuardHeader } from './guard-responses.js'
 
 /** A part of a document, as JSON. */
@@ -21,11 +21,15 @@ export interface DocumentWriter {
 
 /**
  * `existing` (the schemes of the document) with each of `names` it lacks
- * defined as a copy of `scheme`, or of `sessionScheme` for the session's.
+ * defined: a copy of `bearerScheme`, or what `carrierScheme` makes of the
+ * cookie, query parameter or session a name stands for.
  */
-export function withSchemes (existing: unknown, names: Set<string>, scheme: Json, sessionScheme: Json): Json {
+export function withSchemes (existing: unknown, names: Set<string>, bearerScheme: Json, carrierScheme: (scheme: CarrierScheme) => Json): Json {
   // Copied, never mutated: swagger shares this object with the user's options.
   const schemes: Json = { ...(isPlainObject(existing) ? existing : {}) }
-  for (const name of names) schemes[name] ??= { ...(name === SESSION_SCHEME_NAME ? sessionScheme : scheme) }
+  for (const name of names) {
+    const carrier = carrierSchemeNamed(name)
+    schemes[name] ??= carrier === undefined ? { ...bearerScheme } : carrierScheme(carrier)
+  }
   return schemes
 }

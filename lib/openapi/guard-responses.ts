@@ -2,7 +2,9 @@ import {
   ApiKeyRateLimitedError,
   ApiKeyValidationBusyError,
   ApiKeyValidationUnavailableError,
+  CrossSiteRequestError,
   InvalidApiKeyError,
+  InvalidAuthorizationHeaderError,
   MissingCredentialsError,
   MissingTokenError,
   NotOrgMemberError
@@ -41,13 +43,8 @@ function errorExample (error: Error & { statusCode?: number, code?: string }, st
   return { statusCode: error.statusCode, code: error.code, error: statusText, message: error.message }
 }
 
-/** The answers whose text does not depend on the guard; 401s are built from `UNAUTHORIZED`. */
-const RESPONSES: Record<Exclude<GuardStatus, '401'>, GuardResponse> = {
-  403: {
-    description: 'Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; `code` says which: FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION.',
-    header: { name: 'WWW-Authenticate', type: 'string', description: 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`' },
-    example: errorExample(new NotOrgMemberError(), 'Forbidden')
-  },
+/** The answers whose text does not depend on the guard; 401s are built from `UNAUTHORIZED`, 403s by `forbiddenResponse`. */
+const RESPONSES: Record<Exclude<GuardStatus, '401' | '403'>, GuardResponse> = {
   429: {
     description: 'Too Many Requests: PropelAuth rate-limits attempts with this API key (FST_PROPELAUTH_API_KEY_RATE_LIMITED); retry later.',
     header: { name: 'Retry-After', type: 'integer', description: 'Seconds to wait before retrying, when PropelAuth said how long' },
@@ -76,6 +73,10 @@ const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Rec
     answers: ACCESS_TOKEN_REFUSALS,
     example: errorExample(new MissingTokenError(), 'Unauthorized')
   },
+  'access-token-without-header': {
+    answers: ACCESS_TOKEN_REFUSALS.filter(([code]) => code !== new InvalidAuthorizationHeaderError().code),
+    example: errorExample(new MissingTokenError(), 'Unauthorized')
+  },
   'api-key': {
     answers: [[new MissingCredentialsError('API key').code, NO_CREDENTIALS_CHALLENGE], [new InvalidApiKeyError().code, INVALID_API_KEY_CHALLENGE]],
     example: errorExample(new MissingCredentialsError('API key'), 'Unauthorized')
@@ -91,26 +92,57 @@ const UNAUTHORIZED: Record<UnauthorizedVariant, { answers: Answers, example: Rec
   }
 }
 
-/** What the guards of `annotation` answer with `status`; undefined for a status this version does not know. */
-export function guardResponse (status: GuardStatus, annotation: Annotation): GuardResponse | undefined {
+/**
+ * What the guards of `annotation` answer with `status` on one operation;
+ * `crossSite` when that operation can be refused as a cross-site request.
+ * Undefined for a status this version does not know.
+ */
+export function guardResponse (status: GuardStatus, annotation: Annotation, crossSite: boolean): GuardResponse | undefined {
+  if (status === '403') return forbiddenResponse(annotation.statuses.includes('403'), crossSite)
   if (status !== '401') return Object.hasOwn(RESPONSES, status) ? RESPONSES[status] : undefined
   // The annotation came through swagger as JSON: keep only variants this version knows.
   const variants = annotation.unauthorized.filter((variant) => Object.hasOwn(UNAUTHORIZED, variant))
+  const missingTokenMessage = typeof annotation.missingTokenMessage === 'string' ? annotation.missingTokenMessage : undefined
   const foreign = Array.isArray(annotation.foreign?.refusing) ? annotation.foreign.refusing.map(String) : []
-  if (foreign.length === 0) return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'])
+  if (foreign.length === 0) return unauthorizedResponse(variants.length > 0 ? variants : ['access-token'], missingTokenMessage)
   const theirs = `the refusal of the ${foreign.map((name) => `\`${name}\``).join(' or ')} strategy, with its own body and headers`
   if (variants.length === 0) return { description: `Unauthorized: ${theirs}.` }
-  const ours = unauthorizedResponse(variants)
+  const ours = unauthorizedResponse(variants, missingTokenMessage)
   return { ...ours, description: `${ours.description} Or ${theirs}.` }
+}
+
+const ORG_CODES = 'FST_PROPELAUTH_NOT_ORG_MEMBER, FST_PROPELAUTH_INSUFFICIENT_ROLE, FST_PROPELAUTH_WRONG_ROLE or FST_PROPELAUTH_MISSING_PERMISSION'
+const CROSS_SITE = 'FST_PROPELAUTH_CROSS_SITE_REQUEST: the access token came from a cookie on a request another site made the browser send, or on a WebSocket upgrade from another origin, and is refused before it is even checked (cross-site request forgery)'
+const INSUFFICIENT_SCOPE = 'RFC 6750 challenge: `Bearer error="insufficient_scope", …`'
+
+/** The 403 of an org guard (`org`), of a cookie token on a cross-site request (`crossSite`), or of either. */
+function forbiddenResponse (org: boolean, crossSite: boolean): GuardResponse {
+  // The cross-site refusal sends no challenge: it is no fault of the token.
+  if (!org) return { description: `Forbidden: ${CROSS_SITE}.`, example: errorExample(new CrossSiteRequestError(), 'Forbidden') }
+  const example = errorExample(new NotOrgMemberError(), 'Forbidden')
+  if (!crossSite) {
+    return {
+      description: `Forbidden: the user is not a member of the org, or lacks the role or permission this route requires; \`code\` says which: ${ORG_CODES}.`,
+      header: { name: 'WWW-Authenticate', type: 'string', description: INSUFFICIENT_SCOPE },
+      example
+    }
+  }
+  return {
+    description: `Forbidden; \`code\` says why: ${ORG_CODES} when the user is not a member of the org, or lacks the role or permission this route requires; ${CROSS_SITE}.`,
+    header: { name: 'WWW-Authenticate', type: 'string', description: `${INSUFFICIENT_SCOPE} with the org codes; none with FST_PROPELAUTH_CROSS_SITE_REQUEST` },
+    example
+  }
 }
 
 /**
  * The 401 of a route whose guards send the 401s of `variants`, with the first one's
- * example. With several guards it lists every code any of them sends, a safe
- * over-approximation (a later guard may never see some requests).
+ * example, its message `missingTokenMessage` when given (a guard reading other
+ * sources than the header). With several guards it lists every code any of them
+ * sends, a safe over-approximation (a later guard may never see some requests).
  */
-function unauthorizedResponse (variants: UnauthorizedVariant[]): GuardResponse {
+function unauthorizedResponse (variants: UnauthorizedVariant[], missingTokenMessage: string | undefined): GuardResponse {
   const challenges = challengesByCode(variants)
+  const { example } = UNAUTHORIZED[variants[0]]
   return {
     description: `Unauthorized: the credentials are missing, malformed, invalid or expired; \`code\` says which: ${either([...challenges.keys()])}.`,
     header: {
@@ -118,7 +150,7 @@ function unauthorizedResponse (variants: UnauthorizedVariant[]): GuardResponse {
       type: 'string',
       description: `RFC 6750 challenge, by \`code\`: ${[...challenges].map(([code, challenge]) => `${code}: \`${challenge}\``).join('; ')}`
     },
-    example: UNAUTHORIZED[variants[0]].example
+    example: missingTokenMessage !== undefined && example.code === new MissingTokenError().code ? { ...example, message: missingTokenMessage } : example
   }
 }
 

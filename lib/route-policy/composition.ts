@@ -1,4 +1,5 @@
-import { guardInfoOf, SESSION_SCHEME_NAME, tagGuard, type GuardInfo, type Member } from '../guards/guard-tag.js'
+import { guardInfoOf, tagGuard, type GuardInfo, type Member, type TokenCarrier } from '../guards/guard-tag.js'
+import { carriersOfGuard } from '../guards/token-carriers.js'
 import { invalidOption, rejectUnknownKeys } from '../options/option-checks.js'
 
 // The guards are @fastify/auth strategies: `app.auth([app.propelAuth.requireUser, other])`
@@ -81,8 +82,12 @@ export const composed: PropelAuthComposition['composed'] = function composed (ho
 
 // --- what a guard (or a composition of guards) requires and answers ---------------------
 
-/** A security requirement: the scheme names that must all be satisfied; `null` stands for this plugin's scheme. */
-export type Requirement = ReadonlyArray<string | null>
+/**
+ * A security requirement: the credentials that must all be presented. A string
+ * names another scheme of the document; a carrier is where one of our guards
+ * reads its token, named (or, with no scheme to name, described) by the document.
+ */
+export type Requirement = ReadonlyArray<string | TokenCarrier>
 
 export interface Outcome {
   /** The alternatives, any one of which admits (OpenAPI `security`); an empty requirement admits anyone. */
@@ -91,16 +96,20 @@ export interface Outcome {
   refusal: { guards: GuardInfo[], foreign: string[] } | undefined
 }
 
-function requirementKey (requirement: Requirement): string {
-  return requirement.map((name) => name === null ? '\u0000' : name).sort().join('\n')
+/** What tells two credentials apart: a scheme name, or where a token is read (a NUL never starts a scheme name). */
+function credentialKey (credential: Requirement[number]): string {
+  if (typeof credential === 'string') return credential
+  const where = credential.kind === 'cookie' || credential.kind === 'query' ? credential.name : credential.kind === 'subprotocol' ? credential.marker : ''
+  return `\u0000${credential.kind}\u0000${where}`
 }
 
+/** Each requirement once, each credential once in it, whatever their order. */
 function unique (requirements: Requirement[]): Requirement[] {
   const seen = new Map<string, Requirement>()
   for (const requirement of requirements) {
-    const set = [...new Set(requirement)]
-    const key = requirementKey(set)
-    if (!seen.has(key)) seen.set(key, set)
+    const credentials = new Map(requirement.map((credential) => [credentialKey(credential), credential]))
+    const key = [...credentials.keys()].sort().join('\n')
+    if (!seen.has(key)) seen.set(key, [...credentials.values()])
   }
   return [...seen.values()]
 }
@@ -142,8 +151,8 @@ export function outcomeOf (info: GuardInfo): Outcome {
     const members = composition.members.map(outcomeOfMember)
     return composition.relation === 'or' ? anyOf(members) : allOf(members)
   }
-  // The session's cookie scheme is ours too, under a fixed name; `null` is the bearer scheme the app named.
-  const own = info.readsSession === true ? SESSION_SCHEME_NAME : null
-  if (info.kind === 'optional') return { security: [[], [own]], refusal: undefined }
-  return { security: [[own]], refusal: { guards: [info], foreign: [] } }
+  // Each source of the guard admits by itself: one alternative each.
+  const alternatives = carriersOfGuard(info).map((carrier): Requirement => [carrier])
+  if (info.kind === 'optional') return { security: [[], ...alternatives], refusal: undefined }
+  return { security: alternatives, refusal: { guards: [info], foreign: [] } }
 }

@@ -17,8 +17,6 @@ export interface TokenReader {
   read: (request: FastifyRequest) => ReadResult
   /** True when a source reads cookies: routes then need @fastify/cookie. */
   readsCookies: boolean
-  /** True when a source is the session of server-run sign-in. */
-  readsSession: boolean
   /** The query parameters a source reads, to be kept out of the request log. */
   queryParameters: readonly string[]
 }
@@ -101,7 +99,6 @@ function describeSource (source: ResolvedSource): string {
 export function createTokenReader (sources: ResolvedTokenFrom): TokenReader {
   const carriers = {
     readsCookies: sources.some((source) => source.kind === 'cookie'),
-    readsSession: sources.some((source) => source.kind === 'function' && source.session === true),
     queryParameters: Object.freeze(sources.flatMap((source) => source.kind === 'query' ? [source.name] : []))
   }
   // The default source, the header alone, is read with no loop: it is every request's path.

@@ -23,6 +23,7 @@ export const SUITES = {
     'test/no-leaks.test.ts',
     'test/openapi-transforms.test.ts',
     'test/openapi.test.ts',
+    'test/openapi-token-sources.test.ts',
     'test/options-environment.test.ts',
     'test/options.test.ts',
     'test/redact-secrets.test.ts',
