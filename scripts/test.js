@@ -2,7 +2,8 @@
 // one after another: tap (the longest) starts as soon as the build is done,
 // and the static checks (the type checks, the import cycles, publint) share
 // the machine with it, at most TEST_STATIC_JOBS at a time (default: the
-// cores less one), at a lower priority. Lint needs no build and starts with it.
+// cores less one) and one per core once tap is done, at a lower priority.
+// Lint needs no build and starts with it.
 //
 // The output of each static check is printed whole when it ends, headed by its
 // name, its result, its time and its command; tap's, one line per test file, as
@@ -31,10 +32,11 @@ const LINT = { name: 'lint', command: bin('eslint'), args: [] }
  * same commands, in sequence; `npm run check:cycles` is run as it is.
  */
 const STATIC = [
-  { name: 'test:mixes', command: bin('tsx'), args: ['types/mixes/check.ts'] },
+  { name: 'test:mixes (TypeScript 7)', command: bin('tsx'), args: ['types/mixes/check.ts', '7'] },
+  { name: 'tstyche', command: bin('tstyche'), args: [] },
+  { name: 'test:mixes (TypeScript 5.9)', command: bin('tsx'), args: ['types/mixes/check.ts', '5.9'] },
   { name: 'typecheck (plugin)', command: 'node', args: [TSC, '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'check:cycles', command: 'npm', args: ['run', '--silent', 'check:cycles'] },
-  { name: 'tstyche', command: bin('tstyche'), args: [] },
   { name: 'typecheck (stand-in)', command: 'node', args: [TSC, '-p', 'standin/tsconfig.json', '--noEmit'] },
   { name: 'test:package', command: bin('publint'), args: ['--strict'] },
   { name: 'test:package (stand-in)', command: bin('publint'), args: ['--strict', 'standin'] }
@@ -42,9 +44,12 @@ const STATIC = [
 // tap runs each test file in a process of its own, by default one at a time on
 // 2 cores (it leaves a core free up to 4); here, one per core.
 const TAP = { name: 'tap', command: bin('tap'), args: [`--jobs=${availableParallelism()}`, '--no-allow-incomplete-coverage', ...process.argv.slice(2)], stream: true }
-// One fewer than the cores: more processes than cores cost CPU time in switches (a warm run on
-// 2 cores took 354 s of CPU with one check at a time, about 420 s with two).
+// While tap runs, one fewer than the cores: more processes than cores cost CPU time in
+// switches (a warm run on 2 cores took 354 s of CPU with one check at a time, about 420 s
+// with two). Once tap is done, one per core: with one, the checks left when tap ended
+// (36 s of them on a fresh clone) ran on one core while the other idled.
 const STATIC_JOBS = Math.max(1, Number(process.env.TEST_STATIC_JOBS) || availableParallelism() - 1)
+const STATIC_JOBS_AFTER_TAP = Math.max(STATIC_JOBS, availableParallelism())
 /**
  * The static checks run at a lower priority (nice 10, inherited by what they
  * start): tap is the longest step, and its test processes wait on timers,
@@ -89,12 +94,19 @@ function run (step) {
   })
 }
 
-/** Runs `steps` at most `jobs` at a time. */
-async function pool (steps, jobs) {
+/**
+ * Runs `steps` in order, at most `jobs` at a time until `widen` settles, then
+ * at most `widerJobs`.
+ */
+async function pool (steps, jobs, widen, widerJobs) {
   const queue = [...steps]
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+  const worker = async () => {
     while (queue.length > 0) await run(queue.shift())
-  }))
+  }
+  const first = Array.from({ length: Math.min(jobs, queue.length) }, worker)
+  await widen
+  const more = Array.from({ length: Math.min(widerJobs - jobs, queue.length) }, worker)
+  await Promise.all([...first, ...more])
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
@@ -107,7 +119,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
 const started = Date.now()
 const lint = run(LINT)
 if (await run(BUILD)) {
-  await Promise.all([run(TAP), pool(STATIC, STATIC_JOBS), lint])
+  const tap = run(TAP)
+  await Promise.all([tap, pool(STATIC, STATIC_JOBS, tap, STATIC_JOBS_AFTER_TAP), lint])
 } else {
   await lint
   process.stdout.write('\nThe build failed: nothing else was run.\n')
