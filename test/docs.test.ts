@@ -1,6 +1,5 @@
 import tap, { test } from 'tap'
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTestKeyPair } from 'fastify-propelauth/testing'
@@ -8,6 +7,7 @@ import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { matchesOutput, readBlocks, type TypeScriptBlock } from './helpers/doc-blocks.js'
 import { DOC_GIVENS } from './helpers/doc-givens.js'
 import { prepareBlocks, programEnv, runProgram, serveProgram, stripTypes, typeCheck, type PreparedBlock, type ProgramRun, type ServerRun } from './helpers/doc-programs.js'
+import { freePort } from './helpers/free-port.js'
 
 // The docs cannot rot: every TypeScript block of the README and docs/ is
 // type-checked against the built packages, the complete programs are run
@@ -128,14 +128,6 @@ test('every TypeScript block type-checks against the built packages', async (t) 
     t.same(diagnostics.get(entry), [], `${entry.block.page}:${entry.block.line} (${entry.block.kind}) type-checks`)
   }
 })
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return typeof address === 'object' && address !== null ? address.port : 0
-}
 
 interface Worker {
   standIn: StandIn

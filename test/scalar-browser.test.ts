@@ -4,10 +4,10 @@ import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
 import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
-import { standInDocsLogin } from '../standin/lib/docs-login/index.js'
-import { harness, SEEDED } from '../standin/test/helpers/harness.js'
+import { SEEDED } from '../standin/test/helpers/harness.js'
 import { chromiumSkip, openBrowserPage } from './helpers/browser.js'
 import { keepOnLoopback, sendFromScalar } from './helpers/scalar-page.js'
+import { scalarAppWithDocsLogin } from './helpers/scalar-app.js'
 
 // Scalar's API reference as docs/openapi.md sets it up, in a real headless
 // Chromium (Debian's `chromium` package, never a download): the page shows the
@@ -51,17 +51,7 @@ test('Scalar: the propelauth scheme is offered, Send without a token answers 401
 })
 
 test('Scalar with the stand-in\'s docs login: sign in with a seeded user\'s password on the page, then 200', { skip }, async (t) => {
-  const { standIn } = await harness(t)
-  const login = await standInDocsLogin({ url: standIn.authUrl })
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(propelAuth, standIn.pluginOptions)
-  await app.register(swagger, { openapi: { info } })
-  await app.register(scalar, {
-    routePrefix: '/reference',
-    configuration: { content: () => login.transformSpecification(app.swagger()), authentication: { preferredSecurityScheme: login.schemeName } }
-  })
-  app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => ({ user_id: app.auth.user(request).userId }))
+  const { app, standIn, login } = await scalarAppWithDocsLogin(t)
   const base = await app.listen({ host: '127.0.0.1', port: 0 })
 
   const page = await openBrowserPage(t)

@@ -4,8 +4,8 @@ import swagger from '@fastify/swagger'
 import scalar, { type FastifyApiReferenceOptions } from '@scalar/fastify-api-reference'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
-import { standInDocsLogin } from '../standin/lib/docs-login/index.js'
-import { harness, SEEDED } from '../standin/test/helpers/harness.js'
+import { SEEDED } from '../standin/test/helpers/harness.js'
+import { scalarAppWithDocsLogin } from './helpers/scalar-app.js'
 
 // Scalar's API reference (@scalar/fastify-api-reference) beside the plugin, as
 // docs/openapi.md and docs/protecting-docs.md show it: it serves the document
@@ -137,17 +137,7 @@ test('denyByDefault with Scalar\'s prefix in publicPaths: the reference stays pu
 })
 
 test('Scalar with the stand-in\'s docs login: its document offers the password scheme, app.swagger() stays as it is', async (t) => {
-  const { standIn } = await harness(t)
-  const login = await standInDocsLogin({ url: standIn.authUrl })
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(propelAuth, standIn.pluginOptions)
-  await app.register(swagger, { openapi: { info } })
-  await app.register(scalar, {
-    routePrefix: '/reference',
-    configuration: { content: () => login.transformSpecification(app.swagger()), authentication: { preferredSecurityScheme: login.schemeName } }
-  })
-  app.get('/api/whoami', { onRequest: app.auth.requireUser }, async (request) => ({ userId: app.auth.user(request).userId }))
+  const { app, standIn } = await scalarAppWithDocsLogin(t)
   const document: Json = (await app.inject({ url: '/reference/openapi.json' })).json()
   t.match(document.components.securitySchemes.standInLogin, { type: 'oauth2', flows: { password: { tokenUrl: `${standIn.authUrl}/login` } } })
   t.same(document.paths['/api/whoami'].get.security, [{ propelauth: [] }, { standInLogin: [] }])

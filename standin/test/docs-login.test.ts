@@ -1,4 +1,3 @@
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -8,6 +7,7 @@ import propelAuth from 'fastify-propelauth'
 import { startStandIn } from '../index.js'
 import { STAND_IN_LOGIN_SCHEME, standInDocsLogin, type StandInDocsLogin } from '../lib/docs-login/index.js'
 import { harness, readResponse, SEEDED, sharedKeyPair } from './helpers/harness.js'
+import { freePort } from '../../test/helpers/free-port.js'
 
 // `fastify-propelauth-standin/docs-login`: an app's /docs signs in with the
 // stand-in's password login, and only ever against a stand-in on loopback.
@@ -26,14 +26,6 @@ async function withoutRequests (t: Teardown & { fail: (message: string) => void 
   } finally {
     globalThis.fetch = original
   }
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return typeof address === 'object' && address !== null ? address.port : 0
 }
 
 /** A loopback server that is not the stand-in: answers `about` at the stand-in's path, or 404. */
