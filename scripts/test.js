@@ -15,12 +15,15 @@
 // most of the run; the commit that added this file has the figures.
 import { spawn } from 'node:child_process'
 import { availableParallelism, setPriority } from 'node:os'
+import { isAbsolute, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { typeScript7 } from './typescript-7.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const bin = (name) => `node_modules/.bin/${name}`
-/** TypeScript 7's compiler, by its path: 5.9's also installs a `tsc` bin. */
-const TSC = 'node_modules/typescript-7/bin/tsc'
+/** TypeScript 7's compiler (5.9's also installs a `tsc` bin), with one checker thread: the cores are busy. */
+const tsc7 = await typeScript7()
+const typecheck = (name, project) => ({ name, command: tsc7.command, args: [...tsc7.args, '-p', project, '--noEmit', '--checkers', '1'], env: tsc7.env })
 
 /** Run in order before anything else. */
 const BUILD = { name: 'build:all', command: 'npm', args: ['run', 'build:all'] }
@@ -35,9 +38,9 @@ const STATIC = [
   { name: 'test:mixes (TypeScript 7)', command: bin('tsx'), args: ['types/mixes/check.ts', '7'] },
   { name: 'tstyche', command: bin('tstyche'), args: [] },
   { name: 'test:mixes (TypeScript 5.9)', command: bin('tsx'), args: ['types/mixes/check.ts', '5.9'] },
-  { name: 'typecheck (plugin)', command: 'node', args: [TSC, '-p', 'tsconfig.json', '--noEmit'] },
+  typecheck('typecheck (plugin)', 'tsconfig.json'),
   { name: 'check:cycles', command: 'npm', args: ['run', '--silent', 'check:cycles'] },
-  { name: 'typecheck (stand-in)', command: 'node', args: [TSC, '-p', 'standin/tsconfig.json', '--noEmit'] },
+  typecheck('typecheck (stand-in)', 'standin/tsconfig.json'),
   { name: 'test:package', command: bin('publint'), args: ['--strict'] },
   { name: 'test:package (stand-in)', command: bin('publint'), args: ['--strict', 'standin'] }
 ]
@@ -63,12 +66,12 @@ const children = new Set()
 const results = []
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
-const shown = ({ command, args }) => [command.replace('node_modules/.bin/', ''), ...args].join(' ')
+const shown = ({ command, args }) => [(isAbsolute(command) ? relative(ROOT, command) : command).replace(/^node_modules\/(\.bin\/)?/, ''), ...args].join(' ')
 
 /** Runs one step; its output is printed whole at its end, or as it comes if `stream`. */
 function run (step) {
   const started = Date.now()
-  const child = spawn(step.command, step.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' })
+  const child = spawn(step.command, step.args, { cwd: ROOT, env: step.env, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' })
   children.add(child)
   if (step.background === true && child.pid !== undefined) {
     try {

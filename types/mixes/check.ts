@@ -5,6 +5,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import ts from 'typescript'
+import { typeScript7 } from '../../scripts/typescript-7.js'
 import { assertBuilt } from './built.js'
 
 // Type-checks every app in types/mixes as its own TypeScript program: another
@@ -140,15 +141,15 @@ function ownDiagnostics (program: ts.Program): readonly ts.Diagnostic[] {
 // TypeScript 7's compiler is a native program with no stable API in this version:
 // it is run as `tsc -p`, whose command-line options override the tsconfig's.
 // One checker thread: the checks run beside the test processes, on few cores.
-const tsc7 = createRequire(import.meta.url).resolve('typescript-7/package.json').replace(/package\.json$/, 'bin/tsc')
+const tsc7 = await typeScript7()
 const run = promisify(execFile)
 
 async function checkWithTypeScript7 (program: Program): Promise<string> {
-  const args = [tsc7, '-p', program.project, '--noEmit', '--pretty', 'true', '--checkers', '1', '--skipLibCheck', String(program.skipLibCheck)]
+  const args = [...tsc7.args, '-p', program.project, '--noEmit', '--pretty', 'true', '--checkers', '1', '--skipLibCheck', String(program.skipLibCheck)]
   if (program.mode !== undefined) args.push('--module', program.mode.module, '--moduleResolution', program.mode.moduleResolution)
   if (program.exactOptionalPropertyTypes !== undefined) args.push('--exactOptionalPropertyTypes', String(program.exactOptionalPropertyTypes))
   try {
-    await run(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 })
+    await run(tsc7.command, args, { cwd: root, env: tsc7.env, maxBuffer: 16 * 1024 * 1024 })
     return ''
   } catch (error) {
     const { stdout, stderr, message } = error as { stdout?: string, stderr?: string, message: string }
