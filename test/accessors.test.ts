@@ -2,12 +2,13 @@ import { test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // app.auth.user(request) and app.auth.org(request): what the route's guard
 // verified, never null; on a route no guard let a user through, the refusal the
 // guard would have sent (status, code, challenge), never a 500.
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const ORG = { orgId: 'o-1', orgName: 'Acme Inc', role: 'Admin' }
 
 async function buildApp (): Promise<FastifyInstance> {

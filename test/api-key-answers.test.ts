@@ -11,11 +11,12 @@ import propelAuth, { ApiKeyValidateException, type FastifyPropelAuthOptions } fr
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, type Handler } from './helpers/fault-server.js'
 import { MEMBER, ORG, ORG_ID, USER, USER_ID } from './helpers/api-key-answers.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // Realistic lengths: both are far above the 16 characters from which a key is looked for in text.
 const INTEGRATION_KEY = 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f'
 const API_KEY = '9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 interface Setup {
   app: FastifyInstance

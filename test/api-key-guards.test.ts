@@ -7,12 +7,13 @@ import { startStandIn } from 'fastify-propelauth-standin'
 import { createTestAuth, type TestAuth } from '../lib/testing/index.js'
 import { startRecordingServer, type RecordingServer, type ScriptedReply } from './helpers/recording-server.js'
 import { MEMBER, ORG, ORG_ID, USER, USER_ID } from './helpers/api-key-answers.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const API_KEY = 'a1b2c3d4'.repeat(8)
 const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
 
 // One key pair for the file: generating RSA keys is the slow part of a setup.
-const sharedTestAuth = createTestAuth()
+const sharedTestAuth = createTestAuth({ keyPair: await sharedKeyPair() })
 
 interface Setup {
   server: RecordingServer

@@ -8,10 +8,11 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, until } from './helpers/fault-server.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const USER = { user_id: '2c1f3e5a-6b7c-4d8e-9f00-112233445566', email: 'ada@example.com', metadata: {}, properties: {} }
 const GOOD = 'good_0123456789abcdef0123456789abcdef'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 interface Backend {
   url: string

@@ -14,12 +14,13 @@ import { DEFAULT_REQUEST_DECORATORS } from '../lib/options/declared-names.js'
 import { requestSlots } from '../lib/guards/request-slots.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, until, type FaultServer } from './helpers/fault-server.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const KEYS = '/api/backend/v1/end_user_api_keys'
 const KEY_ID = '0123456789abcdef0123456789abcdef'
 const TOKEN = 'tok_5c0ffee0123456789abcdef0123456789'
 const USER = { user_id: '2c1f3e5a-6b7c-4d8e-9f00-112233445566', email: 'ada@example.com', metadata: {}, properties: {} }
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 interface Backend {
   server: FaultServer

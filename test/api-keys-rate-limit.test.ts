@@ -11,11 +11,12 @@ import propelAuth from '../index.js'
 import { buildReportsApi } from '../example/rate-limited-api-keys.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer, type FaultServer } from './helpers/fault-server.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
 const GOOD = 'good_0123456789abcdef0123456789abcdef'
 const ORG = { org_id: '9a7b1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3', org_name: 'Acme Inc', is_saml_configured: false, metadata: {} }
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 /** Valid for GOOD (an org key with scopes), 400 for any other key. */
 async function backend (t: Test): Promise<FaultServer> {

@@ -4,6 +4,7 @@ import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
 import { startRecordingServer } from './helpers/recording-server.js'
 import { USER } from './helpers/api-key-answers.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // Every guard reads `Authorization` with one parser, so one header means the same
 // to all of them: no credentials, a malformed Bearer header, or one credential.
@@ -31,7 +32,7 @@ const HEADERS: Array<[header: string | undefined, reading: Reading, what: string
 
 test('requireUser and requireApiKey read the same Authorization headers the same way', async (t) => {
   const backend = await startRecordingServer()
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   await app.register(propelAuth, { ...testAuth.pluginOptions, apiKey: 'integration-key', apiBaseUrl: backend.url, retries: 0 })
   app.get('/user', { onRequest: app.auth.requireUser }, async () => 'ok')

@@ -9,11 +9,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import propelAuth, { type PropelAuthDecorator } from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
 import { authOf, fastifyAuth, type Strategy } from './helpers/fastify-auth.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 type Json = Record<string, any>
 
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const member = await testAuth.authorizationHeader({ userId: 'u-member', orgs: [{ orgId: ORG, orgName: 'Acme', role: 'Member' }] })
 const INVALID = 'Bearer error="invalid_token", error_description="The access token is invalid"'
 

@@ -2,6 +2,7 @@ import { test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth, { type OrgMemberInfo, type PropelAuthDecorator, type User } from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // The real @fastify/auth and @fastify/jwt are registered beside this plugin in
 // types/mixes/, each in its own TypeScript program: their declarations of
@@ -9,7 +10,7 @@ import { createTestAuth } from '../lib/testing/index.js'
 // test file compiled with this one. Here they are imitated by decorating the
 // same names.
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 type ConflictError = Error & { code?: string }
 

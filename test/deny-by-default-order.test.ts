@@ -9,8 +9,9 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
 import { captureLogs } from './helpers/log-capture.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const member = await testAuth.authorizationHeader({ userId: 'u-member' })
 
 const whoami = async (request: { user: { userId: string } | null }): Promise<unknown> => ({ user: request.user?.userId ?? null })

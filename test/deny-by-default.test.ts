@@ -11,11 +11,12 @@ import { createTestAuth } from '../lib/testing/index.js'
 import { TokenVerifier } from '../lib/token/verifier.js'
 import { captureLogs, LEVEL } from './helpers/log-capture.js'
 import { readyError } from './helpers/ready-error.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 type Json = Record<string, any>
 
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const admin = await testAuth.authorizationHeader({ userId: 'u-admin', orgs: [{ orgId: ORG, orgName: 'Acme', role: 'Admin' }] })
 const outsider = await testAuth.authorizationHeader({ userId: 'u-out' })
 

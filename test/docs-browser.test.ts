@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { buildApp } from '../example/app.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { chromiumSkip, openBrowserPage, tryOperation } from './helpers/browser.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // The example's Swagger UI, driven in a real headless Chromium.
 const skip = chromiumSkip('/docs')
 
 test('Swagger UI at /docs: 401 without a token, Authorize with a minted token, 200 with the user id', { skip }, async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = await buildApp(testAuth.pluginOptions)
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())

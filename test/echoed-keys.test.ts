@@ -18,6 +18,7 @@ import { createTestAuth } from '../lib/testing/test-auth.js'
 import { json, startFaultServer } from './helpers/fault-server.js'
 import { USER, USER_ID } from './helpers/api-key-answers.js'
 import { SecretRedactor } from '../lib/util/redact-secrets.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 interface Keys {
   /** The integration key: the plugin's `apiKey` option. */
@@ -38,7 +39,7 @@ const HOSTLY: Keys = {
 }
 
 const VALIDATE = '/api/backend/v1/end_user_api_keys/validate'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 /** Every spelling of a key a text can hold, lower-cased: as is, JSON-escaped once and twice (a log line escapes again), URL-encoded. */
 function spellings (key: string): string[] {

@@ -10,7 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Writable } from 'node:stream'
 import Fastify from 'fastify'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
-import { buildAttackCorpus, buildTargetApp, createAttackKit } from './helpers/attack-corpus.js'
+import { createTestAuth } from '../lib/testing/test-auth.js'
+import { buildAttackCorpus, buildTargetApp, createAttackKit, ROLES } from './helpers/attack-corpus.js'
 import { closedPortUrl, hang, json, startFaultServer, until, type Handler } from './helpers/fault-server.js'
 
 const API_KEY = `pa_leak_${randomBytes(20).toString('hex')}`
@@ -150,7 +151,8 @@ test('boot faults against an echoing backend: messages, stacks, causes and logs 
 test('key rotation logs and backend API errors hold no API key', async (t) => {
   const capture = new Capture()
   const kit = await createAttackKit()
-  const other = await createAttackKit()
+  // The same issuer with a key of its own: the key the verifier rotates to.
+  const other = await createAttackKit(await createTestAuth({ rolePermissions: ROLES.rolePermissions as Record<string, string[]> }))
   let pem = kit.testAuth.tokenVerificationMetadata.verifierKey
   const server = await startFaultServer((request, response, index) => {
     if (request.url === METADATA) json(response, 200, { verifier_key_pem: pem })

@@ -14,11 +14,12 @@ import WebSocket from 'ws'
 import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { carrierSchemeNamed, schemeNameOf } from '../lib/openapi/carrier-schemes.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 type Json = Record<string, any>
 
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const token = await testAuth.mintAccessToken({ userId: 'u-1', orgs: [{ orgId: ORG, orgName: 'Acme', role: 'Member' }] })
 const info = { title: 'sources', version: '1.0.0' }
 const CROSS_SITE = 'FST_PROPELAUTH_CROSS_SITE_REQUEST'

@@ -9,6 +9,7 @@ import propelAuth from '../index.js'
 import { swaggerPathOf } from '../lib/openapi/operation-path.js'
 import { ErrorResponseSchema, UserSchema } from '../lib/zod.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // The security, the 401/403 and the requirement of guarded routes must reach
 // the document whatever the app's own swagger `transform` and `transformObject`
@@ -17,7 +18,7 @@ import { createTestAuth } from '../lib/testing/index.js'
 
 type Json = Record<string, any>
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const info = { title: 'transforms test', version: '1.0.0' }
 const ORG_REQUIREMENT = 'Requires a member of the org in `orgId` with role at least Admin'
 const ME_REQUIREMENT = 'Requires a signed-in user (`Authorization: Bearer …`).'

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import propelAuth, { ErrorResponseSchema, OrgMemberInfoSchema, UserSchema, type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth, type TestAuth } from '../lib/testing/test-auth.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 type Json = Record<string, any>
 
@@ -13,7 +14,7 @@ const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
 const API_KEY_401 = ['FST_PROPELAUTH_MISSING_CREDENTIALS', 'FST_PROPELAUTH_INVALID_API_KEY']
 const TOKEN_REFUSED_401 = ['FST_PROPELAUTH_INVALID_AUTHORIZATION_HEADER', 'FST_PROPELAUTH_INVALID_TOKEN', 'FST_PROPELAUTH_TOKEN_EXPIRED']
 const ANNOTATION_KEY = 'x-fastify-propelauth'
-const testAuth: TestAuth = await createTestAuth()
+const testAuth: TestAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const info = { title: 'docs test', version: '1.0.0' }
 
 /** The routes every scenario declares: one per kind of guard, plus the cases the docs must get right. */

@@ -2,11 +2,12 @@ import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import propelAuth from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // Settings from the environment: PROPELAUTH_AUTH_URL, PROPELAUTH_API_KEY and
 // PROPELAUTH_VERIFIER_KEY stand in for the options not given, each on its own.
 
-const testAuth = await createTestAuth({ authUrl: 'https://auth.example.test' })
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair(), authUrl: 'https://auth.example.test' })
 const VARIABLES = ['PROPELAUTH_AUTH_URL', 'PROPELAUTH_API_KEY', 'PROPELAUTH_VERIFIER_KEY'] as const
 
 /** Sets the variables for one test, and puts back what was there. */

@@ -8,6 +8,7 @@ import { resolveOptions } from '../lib/options/resolve-options.js'
 import { createTestAuth, createTestKeyPair } from '../lib/testing/index.js'
 import { metadata, startFakeBackend } from './helpers/fake-backend.js'
 import { readyError } from './helpers/ready-error.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // A recognisable key: no error message may ever contain it.
 const API_KEY = 'pa_test_5f1d0c9e7b3a4e2d9c8b7a6f5e4d3c2b'
@@ -156,7 +157,7 @@ test('options: defaults and normalisation', async (t) => {
 })
 
 test('without apiKey, tokenVerificationMetadata is enough: no fetch, tokens verified', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   await app.register(propelAuth, testAuth.pluginOptions)
   app.get('/me', { onRequest: app.auth.requireUser }, async (request) => ({ userId: request.user!.userId }))
@@ -173,7 +174,7 @@ test('without apiKey, tokenVerificationMetadata is enough: no fetch, tokens veri
 })
 
 test('with tokenVerificationMetadata and an apiKey, the key is still not fetched', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const backend = await startFakeBackend(t, [metadata(publicKeyPem)])
   const app = Fastify()
   await app.register(propelAuth, { ...testAuth.pluginOptions, apiKey: API_KEY, apiBaseUrl: backend.url })
@@ -192,7 +193,7 @@ test('without apiKey, a backend call fails with FST_PROPELAUTH_MISSING_API_KEY, 
 })
 
 test('options typed as FastifyPropelAuthOptions are accepted as written in the README', async (t) => {
-  const { tokenVerificationMetadata } = await createTestAuth({ authUrl: 'https://auth.example.com' })
+  const { tokenVerificationMetadata } = await createTestAuth({ keyPair: await sharedKeyPair(), authUrl: 'https://auth.example.com' })
   const options: FastifyPropelAuthOptions = {
     authUrl: 'https://auth.example.com',
     tokenVerificationMetadata,

@@ -12,8 +12,9 @@ import { closeConnectionAtExpiry, EXPIRED_CLOSE_CODE } from '../lib/guards/webso
 import { createTestAuth } from '../lib/testing/index.js'
 import { captureLogs, LEVEL } from './helpers/log-capture.js'
 import { readyError } from './helpers/ready-error.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const whoami = async (request: { user: { userId: string } | null }): Promise<unknown> => ({ user: request.user?.userId ?? null })
 
 test('redactUrl replaces only the named parameters, and keeps the rest as it came', async (t) => {

@@ -8,6 +8,7 @@ import { SEEDED } from '../standin/test/helpers/harness.js'
 import { chromiumSkip, openBrowserPage } from './helpers/browser.js'
 import { keepOnLoopback, sendFromScalar } from './helpers/scalar-page.js'
 import { scalarAppWithDocsLogin } from './helpers/scalar-app.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // Scalar's API reference as docs/openapi.md sets it up, in a real headless
 // Chromium (Debian's `chromium` package, never a download): the page shows the
@@ -17,7 +18,7 @@ const skip = chromiumSkip('Scalar\'s API reference')
 const info = { title: 'Scalar in the browser', version: '1.0.0' }
 
 test('Scalar: the propelauth scheme is offered, Send without a token answers 401, with a token from the page 200', { skip }, async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(propelAuth, testAuth.pluginOptions)

@@ -6,6 +6,7 @@ import propelAuth, { type FastifyPropelAuthOptions } from '../index.js'
 import { createTestAuth } from '../lib/testing/test-auth.js'
 import { SEEDED } from '../standin/test/helpers/harness.js'
 import { scalarAppWithDocsLogin } from './helpers/scalar-app.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // Scalar's API reference (@scalar/fastify-api-reference) beside the plugin, as
 // docs/openapi.md and docs/protecting-docs.md show it: it serves the document
@@ -14,7 +15,7 @@ import { scalarAppWithDocsLogin } from './helpers/scalar-app.js'
 type Json = Record<string, any>
 interface Teardown { teardown: (fn: () => unknown) => void }
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const info = { title: 'Scalar test', version: '1.0.0' }
 
 /** The plugin, @fastify/swagger, then Scalar (it looks for swagger when registered), then the routes. */

@@ -6,6 +6,7 @@ import Type from 'typebox'
 import propelAuth, { ErrorResponseSchema, LoginMethodSchema, OrgMemberInfoSchema, UserSchema } from '../index.js'
 import * as sinclair from '../lib/sinclair-typebox.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const schemas = { UserSchema, OrgMemberInfoSchema, LoginMethodSchema, ErrorResponseSchema }
 
@@ -33,7 +34,7 @@ test('both TypeBox versions recognise the schemas as their Unsafe type, as the t
 })
 
 test('a TypeBox 1 validator compiler validates a body against UserSchema', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   t.teardown(() => app.close())
   app.setValidatorCompiler(TypeBox1ValidatorCompiler)

@@ -12,8 +12,9 @@ import propelAuth, { EXPIRED_CLOSE_CODE, type PropelAuthDecorator } from '../ind
 import { createTestAuth } from '../lib/testing/index.js'
 import { chromiumSkip, openBrowserPage } from './helpers/browser.js'
 import { authOf, fastifyAuth } from './helpers/fastify-auth.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
 
 interface Answer { status: number, body?: unknown, socket?: WebSocket }

@@ -6,6 +6,7 @@ import propelAuth, { createPropelAuthClient } from '../index.js'
 import { resolveOptions } from '../lib/options/resolve-options.js'
 import { createTestAuth } from '../lib/testing/index.js'
 import { checkPlainHttp, isLoopbackHostname } from '../lib/options/url-policy.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // The plain-HTTP rule for the URLs the plugin calls or trusts (`authUrl`,
 // `apiBaseUrl`): https anywhere, http on loopback, http elsewhere only with
@@ -13,7 +14,7 @@ import { checkPlainHttp, isLoopbackHostname } from '../lib/options/url-policy.js
 // here sends anything: the URLs off loopback are only parsed.
 
 const API_KEY = 'pa_test_8c1e6f2a9b7d4c3e5f6a7b8c9d0e1f2a'
-const testAuth = await createTestAuth({ authUrl: 'https://auth.example.com' })
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair(), authUrl: 'https://auth.example.com' })
 const { tokenVerificationMetadata } = testAuth
 
 const loopback = [

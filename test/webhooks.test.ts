@@ -8,6 +8,7 @@ import propelAuth from '../index.js'
 import propelAuthWebhooks, { type PropelAuthWebhooksOptions, type WebhookDeliveryStore } from '../lib/webhooks/index.js'
 import { createTestAuth, createWebhookSecret, signWebhook } from '../lib/testing/index.js'
 import { captureLogs } from './helpers/log-capture.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 const SECRET = createWebhookSecret()
 const URL = '/webhooks/propelauth'
@@ -194,7 +195,7 @@ test('only the receiver gets the raw body: the app\'s JSON parser is untouched e
 })
 
 test('a prefix moves the route; deny by default leaves it public; the OpenAPI document leaves it out', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   await app.register(swagger, { openapi: { info: { title: 't', version: '1' } } })
   await app.register(propelAuth, { ...testAuth.pluginOptions, denyByDefault: true })
@@ -245,7 +246,7 @@ test('signWebhook (fastify-propelauth/testing) signs as Svix does: Svix\'s libra
 })
 
 test('revokeTokens: a user signed out, disabled, locked or deleted loses the tokens issued before the event, at once; later tokens work', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const logs = captureLogs('debug')
   const app = Fastify({ logger: logs.logger })
   await app.register(propelAuth, { ...testAuth.pluginOptions, logLevels: { refusals: 'info' } })
@@ -280,7 +281,7 @@ test('revokeTokens: a user signed out, disabled, locked or deleted loses the tok
 })
 
 test('revokeUserTokens on app.auth: a date in the past, repeated calls keep the latest; bad arguments throw', async (t) => {
-  const testAuth = await createTestAuth()
+  const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
   const app = Fastify()
   await app.register(propelAuth, testAuth.pluginOptions)
   app.get('/me', { onRequest: app.auth.requireUser }, async () => 'ok')

@@ -9,8 +9,9 @@ import WebSocket from 'ws'
 import propelAuth, { EXPIRED_CLOSE_CODE, EXPIRED_CLOSE_REASON, redactQueryParameters } from '../index.js'
 import { createTestAuth } from '../lib/testing/index.js'
 import { captureLogs, LEVEL } from './helpers/log-capture.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 
 interface Server {
   app: FastifyInstance

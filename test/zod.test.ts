@@ -7,6 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import propelAuth, * as main from '../index.js'
 import * as zod from '../lib/zod.js'
 import { createTestAuth } from '../lib/testing/index.js'
+import { sharedKeyPair } from './helpers/shared-key-pair.js'
 
 // fastify-propelauth/zod against fastify-type-provider-zod 7, whose serializer
 // and validator take Zod schemas only: the main entry's JSON Schemas fail there
@@ -16,7 +17,7 @@ type Json = Record<string, any>
 
 const NAMES = ['UserSchema', 'OrgMemberInfoSchema', 'LoginMethodSchema', 'ErrorResponseSchema'] as const
 const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
-const testAuth = await createTestAuth()
+const testAuth = await createTestAuth({ keyPair: await sharedKeyPair() })
 const info = { title: 'zod test', version: '1.0.0' }
 
 /**

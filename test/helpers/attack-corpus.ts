@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import propelAuth, { type FastifyPropelAuthOptions } from '../../index.js'
 import { accessTokenClaims, DEFAULT_ROLE_HIERARCHY, type MintAccessTokenOptions, type RoleModel } from '../../lib/testing/mint.js'
 import { createTestAuth, type TestAuth } from '../../lib/testing/test-auth.js'
+import { sharedKeyPair } from './shared-key-pair.js'
 
 export const ORG = '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
 export const OTHER_ORG = '9a7b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d'
@@ -118,10 +119,14 @@ export interface AttackKit {
 export const MEMBER: MintAccessTokenOptions = { userId: 'u-member', email: 'member@acme.test', orgs: [{ orgId: ORG, orgName: 'Acme Inc', role: 'Member' }] }
 export const ADMIN: MintAccessTokenOptions = { userId: 'u-admin', email: 'admin@acme.test', orgs: [{ orgId: ORG, orgName: 'Acme Inc', role: 'Admin' }] }
 
+/** A key of the attacker's own, not the app's: one per process, as generating one takes about 0.2 s of CPU. */
+let attackerKeyOfProcess: KeyObject | undefined
+
 export async function createAttackKit (testAuth?: TestAuth): Promise<AttackKit> {
-  testAuth ??= await createTestAuth({ rolePermissions: ROLES.rolePermissions as Record<string, string[]> })
+  testAuth ??= await createTestAuth({ keyPair: await sharedKeyPair(), rolePermissions: ROLES.rolePermissions as Record<string, string[]> })
   const { privateKey, issuer } = testAuth
-  const { privateKey: attackerKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  attackerKeyOfProcess ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  const attackerKey = attackerKeyOfProcess
   const claims = (options: MintAccessTokenOptions = MEMBER): Record<string, unknown> => accessTokenClaims(options, issuer, ROLES)
   const genuine = (payload: object | string | Buffer, header: object | string = { alg: 'RS256', typ: 'JWT' }): string =>
     jws(header, payload, rs(256, privateKey))

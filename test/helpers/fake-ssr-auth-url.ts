@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createTestAuth, type TestAuth } from 'fastify-propelauth/testing'
+import { sharedKeyPair } from './shared-key-pair.js'
 
 // A scripted auth URL for the server-run sign-in's tests without a browser: the
 // four calls the plugin makes (code exchange, refresh, logout, userinfo) and an
@@ -124,7 +125,7 @@ export async function startFakeSsrAuthUrl (user: FakeUser): Promise<FakeSsrAuthU
   await server.listen({ port: 0, host: '127.0.0.1' })
   const address = server.server.address()
   fake.url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
-  testAuth = await createTestAuth({ authUrl: fake.url })
+  testAuth = await createTestAuth({ keyPair: await sharedKeyPair(), authUrl: fake.url })
   return fake
 }
 
