@@ -13,6 +13,7 @@
 // its tests end, with `t.teardown`; and never to call tap's root `teardown`,
 // which ends the root test, and so the suite, as soon as it is idle.
 import tap from 'tap'
+import { endSuite, startSuite } from '../helpers/process-end.js'
 import { SUITES, type SuiteName } from './members.js'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -22,11 +23,13 @@ const PER_FILE_MS = 60_000
 export async function runSuite (name: SuiteName): Promise<void> {
   const files: readonly string[] = SUITES[name]
   tap.setTimeout(files.length * PER_FILE_MS)
+  startSuite()
   // ts-node resolves a test file's `.js` specifier to its `.ts` source, as in the tests' own imports.
   for (const file of files) {
     await import(new URL(file.replace(/\.ts$/, '.js'), ROOT).href)
     await testsEnded()
   }
+  await endSuite()
 }
 
 /** Resolves when tap's root test has no test queued or running. */
