@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { buildApp } from '../example/app.js'
 import { startStandIn } from 'fastify-propelauth-standin'
 import { TSX_CHILD_ENV } from './helpers/tsx-child.js'
+import { untracked } from './helpers/untracked.js'
 
 // The example of `npm start`: its routes answer 200/401/403 as PropelAuth's
 // guides say, and `npm start` really starts and prints curl lines that work.
@@ -61,7 +62,7 @@ test('npm start: the example starts on a free port with the stand-in and prints 
   delete env.PROPELAUTH_AUTH_URL
   delete env.PROPELAUTH_API_KEY
   // Its own process group, so that the teardown ends the server and whatever it started.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'example/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(...untracked(process.execPath, ['--import', 'tsx', 'example/server.ts']), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = once(child, 'exit')
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -115,7 +116,7 @@ test('stopping npm start with a SIGTERM to npm alone stops the server and the st
   delete env.PROPELAUTH_AUTH_URL
   delete env.PROPELAUTH_API_KEY
   // --ignore-scripts: the packages are built already; the build of `prestart` is not what is tested.
-  const npm = spawn('npm', ['start', '--ignore-scripts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const npm = spawn(...untracked('npm', ['start', '--ignore-scripts']), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const group = npm.pid!
   const groupAlive = (): boolean => {
     try {

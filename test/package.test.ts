@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { untracked } from './helpers/untracked.js'
 
 // The package as npm publishes it and as an app imports it: built (dist/, which
 // `npm test` builds first), by its name, resolved through package.json `exports`.
@@ -13,7 +14,7 @@ const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 /** The ES modules a fresh `node` loads for `program`, as URLs. */
 function modulesLoadedBy (program: string): string[] {
-  const result = spawnSync(process.execPath, ['--import', RECORD_LOADS, '--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' })
+  const result = spawnSync(...untracked(process.execPath, ['--import', RECORD_LOADS, '--input-type=module', '-e', program]), { cwd: ROOT, encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`node failed (was the package built? npm run build): ${result.stderr}`)
   return result.stderr.split('\n').filter((line) => line.startsWith('loaded ')).map((line) => line.slice('loaded '.length))
 }
@@ -55,7 +56,7 @@ test('Zod loads only with fastify-propelauth/zod, which hands out the main entry
   const zod = modulesLoadedBy('await import(\'fastify\'); await import(\'fastify-propelauth/zod\')').filter((url) => !before.has(url))
   t.ok(zod.some((url) => packageOf(url) === 'zod'), 'fastify-propelauth/zod does (the check sees what it should)')
   const program = 'const [main, zod] = await Promise.all([import(\'fastify-propelauth\'), import(\'fastify-propelauth/zod\')]); console.log(JSON.stringify(Object.keys(zod).filter((name) => !(name in main))))'
-  const names = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' })
+  const names = spawnSync(...untracked(process.execPath, ['--input-type=module', '-e', program]), { cwd: ROOT, encoding: 'utf8' })
   t.same(JSON.parse(names.stdout), [], 'every name of fastify-propelauth/zod is a name of the main entry too')
 })
 
@@ -67,7 +68,7 @@ test('no TypeBox, no Zod and no JOSE library is installed with the package', asy
 })
 
 test('every source map in the package names sources that ship with it', async (t) => {
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }))
+  const [pack] = JSON.parse(execFileSync(...untracked('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']), { cwd: ROOT, encoding: 'utf8' }))
   const files = new Set<string>(pack.files.map((file: { path: string }) => file.path))
   t.ok(files.has('dist/index.js'), 'the pack holds the build')
   for (const path of files) {

@@ -7,6 +7,7 @@ import { test } from 'tap'
 import { SEEDED } from './helpers/harness.js'
 import { startReceiver } from './helpers/webhook-receiver.js'
 import { webhookCliEndpoints } from '../lib/webhooks/cli.js'
+import { untracked } from '../../test/helpers/untracked.js'
 
 // The built command, the file `npx fastify-propelauth-standin` runs (`npm test` builds it first).
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname
@@ -20,7 +21,7 @@ interface Run {
 
 function run (args: string[]): Run {
   // No coverage: the stand-in is not counted, and collecting it would cost each run.
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } })
+  const child = spawn(...untracked(process.execPath, [CLI, ...args]), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } })
   let output = ''
   const waiters: Array<() => void> = []
   const collect = (chunk: Buffer): void => {

@@ -5,6 +5,7 @@ import { createManualClock, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type 
 import { createDueAlarm } from '../lib/webhooks/due-alarm.js'
 import { harness, SEEDED, type StandInHarness } from './helpers/harness.js'
 import { downReceiverUrl, startReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
+import { untracked } from '../../test/helpers/untracked.js'
 
 // Failed deliveries and what follows them: Svix's retry schedule on the
 // stand-in's clock, replays, a receiver that is down, and closing.
@@ -208,7 +209,7 @@ test('the alarm that makes retries: on a manual clock when it moves, on any othe
 
 test('closing on the real clock leaves no timer: the program ends at once after closing, though a retry was due in 5 s', async (t) => {
   const fixture = new URL('fixtures/close-with-retry-pending.ts', import.meta.url).pathname
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } })
+  const child = spawn(...untracked(process.execPath, ['--import', 'tsx', fixture]), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })

@@ -16,6 +16,7 @@ import ts from 'typescript'
 import type { TypeScriptBlock } from './doc-blocks.js'
 import { TSX_CHILD_ENV } from './tsx-child.js'
 import { DOC_GIVENS } from './doc-givens.js'
+import { untracked } from './untracked.js'
 
 export const CHECK_DIR = '.docs-check'
 
@@ -169,16 +170,9 @@ export function stripTypes (prepared: readonly PreparedBlock[]): void {
   }
 }
 
-/**
- * Starts a program as `node` would from a shell. Under tap, whatever `env` it
- * is given, every process this one starts gets tap's process tracking added to
- * its NODE_OPTIONS: a module loader on a thread of its own, which cost a
- * program about 0.2 s of CPU, some 15 s over the docs, to track a process that
- * records no coverage. `env -u` takes it out again where there is an `env`.
- */
+/** Starts a program as `node` would from a shell (tap's tracking costs 15 s of CPU over the docs). */
 function start (root: string, entry: PreparedBlock, env: NodeJS.ProcessEnv) {
-  const node = [process.execPath, '--enable-source-maps', javaScriptOf(entry.file)]
-  const [command, ...args] = process.platform === 'win32' ? node : ['env', '-u', 'NODE_OPTIONS', ...node]
+  const [command, args] = untracked(process.execPath, ['--enable-source-maps', javaScriptOf(entry.file)])
   return spawn(command, args, { cwd: join(root, CHECK_DIR), env, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
