@@ -32,7 +32,7 @@ const LINT = { name: 'lint', command: bin('eslint'), args: [] }
 /**
  * After the build, at most STATIC_JOBS at a time beside tap, longest first.
  * `npm run typecheck`, `npm run test:types` and `npm run test:package` run the
- * same commands, in sequence; `npm run check:cycles` is run as it is.
+ * same checks, in sequence; `npm run check:cycles` is run as it is.
  */
 const STATIC = [
   { name: 'test:mixes (TypeScript 7)', command: bin('tsx'), args: ['types/mixes/check.ts', '7'] },
