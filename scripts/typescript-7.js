@@ -16,7 +16,7 @@ const packageDir = dirname(createRequire(import.meta.url).resolve('typescript-7/
 /**
  * The command that runs TypeScript 7's `tsc`: its native executable if the
  * package still finds it where its own launcher does, else the launcher.
- * @returns {Promise<{ command: string, args: string[], env: NodeJS.ProcessEnv }>}
+ * Its type is in typescript-7.d.ts.
  */
 export async function typeScript7 () {
   const env = { ...process.env, GOGC: 'off' }
