@@ -4,10 +4,12 @@ import { createServer } from 'node:net'
 // redirect URI is an option of the plugin. These settle it from PORT and HOST.
 
 /**
- * A port free on `host` now, for PORT=0. Another program could take it before
- * the app listens; then listen fails and says so, which is fine for an example.
+ * A port free on `host` now, for PORT=0, or on every address when no host is
+ * given (`localhost` reaches both 127.0.0.1 and ::1). Another program could
+ * take it before the app listens; then listen fails and says so, which is fine
+ * for an example.
  */
-export async function freePort (host: string): Promise<number> {
+export async function freePort (host?: string): Promise<number> {
   return await new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)

@@ -7,7 +7,7 @@ import { startStandIn, type StandIn } from 'fastify-propelauth-standin'
 import { matchesOutput, readBlocks, type TypeScriptBlock } from './helpers/doc-blocks.js'
 import { DOC_GIVENS } from './helpers/doc-givens.js'
 import { prepareBlocks, programEnv, runProgram, serveProgram, stripTypes, typeCheck, type PreparedBlock, type ProgramRun, type ServerRun } from './helpers/doc-programs.js'
-import { freePort } from './helpers/free-port.js'
+import { freePort } from '../example/app-url.js'
 
 // The docs cannot rot: every TypeScript block of the README and docs/ is
 // type-checked against the built packages, the complete programs are run

@@ -7,7 +7,7 @@ import propelAuth from 'fastify-propelauth'
 import { startStandIn } from '../index.js'
 import { STAND_IN_LOGIN_SCHEME, standInDocsLogin, type StandInDocsLogin } from '../lib/docs-login/index.js'
 import { harness, readResponse, SEEDED, sharedKeyPair } from './helpers/harness.js'
-import { freePort } from '../../test/helpers/free-port.js'
+import { freePort } from '../../example/app-url.js'
 
 // `fastify-propelauth-standin/docs-login`: an app's /docs signs in with the
 // stand-in's password login, and only ever against a stand-in on loopback.
